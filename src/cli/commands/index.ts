@@ -1,0 +1,5 @@
+import type { Command } from '../command';
+import { testCommand } from './test';
+
+/** Every sub-command, in the order `vmconf --help` lists them. Add new commands here. */
+export const COMMANDS: readonly Command[] = [testCommand];
