@@ -1,0 +1,43 @@
+/*
+ * (derived) Generation-1 event glue of the old optiplex9020 app
+ * (camkes-vm-examples e12c971 optiplex9020/src/cross_vm_event.c). The reference
+ * (cross-vm-connectors.md 8.2) gives the arrays: consumed `{ .id = 1,
+ * done_reg_callback }`, emitted `{NULL, ready_emit}`; the surrounding code follows
+ * the tutorial's src/cross_vm.c (seed 001).
+ */
+#include <sel4/sel4.h>
+#include <camkes.h>
+#include <camkes_mutex.h>
+#include <camkes_consumes_event.h>
+#include <camkes_emits_event.h>
+#include <cross_vm_consumes_event.h>
+#include <cross_vm_emits_event.h>
+#include <vmm/vmm.h>
+#include <vspace/vspace.h>
+
+// Array of consumed event callbacks and ids
+static camkes_consumes_event_t consumed_events[] = {
+    { .id = 1, .reg_callback = done_reg_callback },
+};
+
+// Array of emitted event emit functions
+static camkes_emit_fn emitted_events[] = {
+    NULL,   // entry 0 is NULL so ids correspond with indices
+    ready_emit,
+};
+
+// mutex to protect shared event context
+static camkes_mutex_t cross_vm_event_mutex = (camkes_mutex_t) {
+    .lock = cross_vm_event_mutex_lock,
+    .unlock = cross_vm_event_mutex_unlock,
+};
+
+int cross_vm_emits_events_init(vmm_t *vmm) {
+    return cross_vm_emits_events_init_common(vmm, emitted_events,
+            sizeof(emitted_events)/sizeof(emitted_events[0]));
+}
+
+int cross_vm_consumes_events_init(vmm_t *vmm, vspace_t *vspace, seL4_Word irq_badge) {
+    return cross_vm_consumes_events_init_common(vmm, vspace, &cross_vm_event_mutex,
+            consumed_events, sizeof(consumed_events)/sizeof(consumed_events[0]), irq_badge);
+}
