@@ -4,6 +4,8 @@ import { loadConfiguration, runCucumber, type IRunOptions, type ISupportCodeLibr
 import { listBoards, loadPlatform } from '../platform';
 import type { CommandIO } from '../cli/command';
 import { applicabilityExpression, boardsMentioned, specialiseForBoard } from './binding';
+import { buildReports, consoleSummary, keepPreviousSummary, verdictExitStatus } from '../report/build';
+import { simulatorVersion, writeRunInfo } from '../report/run-info';
 
 export const REPORTS_DIR = path.resolve(__dirname, '..', '..', 'reports');
 
@@ -27,11 +29,14 @@ export async function runConformance(argv: string[], io: CommandIO): Promise<num
 
   let support: ISupportCodeLibrary | undefined;
   const runs: BoardRun[] = [];
+  const simulator = simulatorVersion();
   for (const board of boards) {
     const platform = loadPlatform(board);
     const dir = path.join(REPORTS_DIR, board);
+    keepPreviousSummary(REPORTS_DIR, board);
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(dir, { recursive: true });
+    writeRunInfo(dir, { seed, tags: userTags, simulator });
     const applies = applicabilityExpression(platform, all);
     const tagExpression = userTags ? `(${applies}) and (${specialiseForBoard(userTags, board, all)})` : applies;
     const options: IRunOptions = {
@@ -46,10 +51,9 @@ export async function runConformance(argv: string[], io: CommandIO): Promise<num
         ...runConfiguration.formats,
         files: {
           ...runConfiguration.formats.files,
+          // junit.xml, summary.json, index.html and allure-results/ are built from these messages.
           [path.join(dir, 'messages.ndjson')]: 'message',
-          [path.join(dir, 'junit.xml')]: 'junit',
         },
-        options: { ...runConfiguration.formats.options, junit: { suiteName: board } },
       },
     };
     io.out(`\n== ${board} (${platform.arch}) ==\n`);
@@ -57,6 +61,11 @@ export async function runConformance(argv: string[], io: CommandIO): Promise<num
     support = result.support;
     runs.push({ board, success: result.success, dir });
   }
-  io.out(`\nboards: ${runs.map((r) => `${r.board} ${r.success ? 'passed' : 'FAILED'}`).join(', ')}\n`);
-  return runs.every((r) => r.success) ? 0 : 1;
+  // The exit status comes from the verdicts, not Cucumber's success: a known failure or a
+  // not-supported outcome fails its scenario yet is an accepted verdict.
+  const ran = runs.map((r) => r.board);
+  const { reports, skipped } = buildReports({ reportsDir: REPORTS_DIR, now: new Date(), required: ran });
+  for (const s of skipped) io.err(`note: ${s}\n`);
+  io.out(`\n${consoleSummary(reports, ran)}\nreports: ${path.relative(process.cwd(), path.join(REPORTS_DIR, 'index.html'))}\n`);
+  return verdictExitStatus(reports, ran);
 }

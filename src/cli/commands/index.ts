@@ -1,5 +1,5 @@
 import type { Command } from '../command';
 import { testCommand } from './test';
+import { reportCommand } from './report';
 
 /** Every sub-command, in the order `vmconf --help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [testCommand];

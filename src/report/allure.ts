@@ -1,0 +1,116 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { BoardReport } from './board';
+import type { Verdict } from './contract';
+import { scenarioVerdict, type ScenarioResult } from './verdicts';
+
+/**
+ * Allure results (Allure's result-file format, read by Allure 2 and 3) written from the verdicts,
+ * so no Allure formatter has to run inside Cucumber. Ids are hashes of board and scenario, so the
+ * same messages give the same files.
+ */
+export const ALLURE_SUBDIR = 'allure-results';
+
+const STATUS: Record<Verdict, string> = {
+  pass: 'passed',
+  'not-supported': 'skipped',
+  'known-fail': 'failed',
+  'unexpected-pass': 'failed',
+  fail: 'failed',
+  unresolved: 'broken',
+};
+
+function uuid(...parts: string[]): string {
+  const h = createHash('sha1').update(parts.join('\0')).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+function stepStatus(status: string): string {
+  return status === 'PASSED' ? 'passed' : status === 'FAILED' ? 'failed' : status === 'SKIPPED' ? 'skipped' : 'broken';
+}
+
+function result(b: BoardReport, s: ScenarioResult, v: Verdict, start: number, files: Map<string, string>): object {
+  const p = s.pickle;
+  const id = uuid(b.board, p.uri, String(p.line), String(p.col));
+  const attachments: { name: string; source: string; type: string }[] = [];
+  const a = p.attempt;
+  if (a?.trace) {
+    const source = `${id}-trace-attachment.ndjson`;
+    files.set(source, a.trace.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    attachments.push({ name: 'trace', source, type: 'application/x-ndjson' });
+  }
+  if (a?.deadlockReport) {
+    const source = `${id}-deadlock-attachment.txt`;
+    files.set(source, a.deadlockReport);
+    attachments.push({ name: 'deadlock report', source, type: 'text/plain' });
+  }
+  const reqs = new Map(b.requirements.map((r) => [r.id, r]));
+  const exp = s.requirements.map((r) => reqs.get(r)?.expectation).find((e) => e);
+  let message = s.message;
+  if (v === 'unexpected-pass') message = `unexpected pass of a known failure: ${exp?.reason ?? ''}`;
+  else if (v === 'known-fail') message = `known failure (${exp?.reason ?? ''}): ${s.message ?? ''}`;
+  else if (v === 'not-supported') message = `not supported: ${s.message ?? ''}`;
+  let t = start;
+  const steps = (a?.steps ?? []).map((st) => {
+    const from = t;
+    t += Math.round(st.durationNs / 1e6);
+    return { name: st.text, status: stepStatus(st.status), stage: 'finished', start: from, stop: t, ...(st.message ? { statusDetails: { message: st.message } } : {}) };
+  });
+  const history = uuid(p.uri, String(p.line), String(p.col), p.name);
+  return {
+    uuid: id,
+    historyId: history,
+    testCaseId: history,
+    name: p.name,
+    fullName: `${p.uri}:${p.line}`,
+    status: STATUS[v],
+    statusDetails: { ...(message !== undefined ? { message } : {}), known: v === 'known-fail' },
+    stage: 'finished',
+    start,
+    stop: Math.max(t, start),
+    labels: [
+      { name: 'platform', value: b.board },
+      { name: 'feature', value: p.feature },
+      ...s.requirements.map((r) => ({ name: 'story', value: r })),
+      ...p.tags.filter((x) => !/^@REQ-/.test(x)).map((x) => ({ name: 'tag', value: x.slice(1) })),
+      { name: 'suite', value: p.feature },
+      { name: 'verdict', value: v },
+    ],
+    links: exp ? [{ type: 'issue', name: exp.reason, url: exp.link }] : [],
+    parameters: [],
+    steps,
+    attachments,
+  };
+}
+
+export function writeAllureResults(b: BoardReport, dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const reqs = new Map(b.requirements.map((r) => [r.id, r]));
+  const files = new Map<string, string>();
+  let start = b.run.startedAt ? Date.parse(b.run.startedAt) : 0;
+  for (const s of b.scenarios) {
+    const r = result(b, s, scenarioVerdict(s, reqs), start, files) as { uuid: string; stop: number };
+    files.set(`${r.uuid}-result.json`, JSON.stringify(r, null, 2) + '\n');
+    start = r.stop;
+  }
+  const env = [
+    `platform=${b.board}`,
+    `arch=${b.platform.arch}`,
+    `suite=${b.run.suite} ${b.run.version}`,
+    `simulator=${b.run.simulator}`,
+    `seed=${b.run.seed ?? ''}`,
+  ];
+  files.set('environment.properties', env.join('\n') + '\n');
+  for (const name of [...files.keys()].sort()) fs.writeFileSync(path.join(dir, name), files.get(name)!);
+}
+
+/**
+ * An Allure 3 configuration with one environment per board (matched on the `platform` label), so
+ * `allure generate` merges every board's results into one report with the board as environment.
+ */
+export function allureConfig(boards: readonly string[], name = 'sel4-vm-conformance'): string {
+  const envs = boards.map((b) => `    ${JSON.stringify(b)}: { name: ${JSON.stringify(b)}, matcher: ({ labels }) => labels.some((l) => l.name === 'platform' && l.value === ${JSON.stringify(b)}) },`);
+  return ['// Generated by `vmconf report --allure`; do not edit.', 'export default {', `  name: ${JSON.stringify(name)},`, '  environments: {', ...envs, '  },', '};', ''].join('\n');
+}
