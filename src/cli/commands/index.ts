@@ -3,3 +3,4 @@ import { testCommand } from './test';
 import { reportCommand } from './report';
 
 /** Every sub-command, in the order `vmconf --help` lists them. Add new commands here. */
+export const COMMANDS: readonly Command[] = [testCommand, reportCommand];
