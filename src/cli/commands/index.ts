@@ -1,6 +1,7 @@
 import type { Command } from '../command';
 import { testCommand } from './test';
+import { platformsCommand } from './platforms';
 import { reportCommand } from './report';
 
 /** Every sub-command, in the order `vmconf --help` lists them. Add new commands here. */
-export const COMMANDS: readonly Command[] = [testCommand, reportCommand];
+export const COMMANDS: readonly Command[] = [testCommand, reportCommand, platformsCommand];
