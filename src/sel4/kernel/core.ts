@@ -1,0 +1,126 @@
+import type { CPtr } from '../api/types';
+import { archConfig, type Arch, type ArchConfig } from '../machine/arch';
+import { Cap, CNode } from '../model/cspace';
+import { ObjectStore } from '../model/objects';
+import type { TCB, ThreadState } from '../object/tcb';
+import { Trace } from '../trace';
+import { Prng } from './prng';
+import { CoreQueues } from './scheduler';
+import { TimerQueue } from './timers';
+import type { KObject } from '../model/objects';
+
+/** Handed to a blocked thread when its system call must be re-executed (seL4's Restart state). */
+export const RESTART: unique symbol = Symbol('restart');
+/** Returned by a kernel operation that blocked the calling thread. */
+export const BLOCKED: unique symbol = Symbol('blocked');
+
+/**
+ * Kernel state shared by the object modules: the clock, the trace, the ready queues and the
+ * primitives that block and wake threads. The public facade is `Kernel` (kernel.ts); object
+ * modules take this core so that they never depend on the facade.
+ */
+export class KernelCore {
+  readonly cfg: ArchConfig;
+  readonly trace: Trace;
+  readonly objects = new ObjectStore();
+  readonly prng: Prng;
+  readonly timers = new TimerQueue();
+  readonly cores: CoreQueues[] = [];
+  readonly threads: TCB[] = [];
+  /** Lines the kernel printed on its serial console (debug kernel `printf`). */
+  readonly log: string[] = [];
+  time = 0;
+  steps = 0;
+  maxSteps = Infinity;
+  current: TCB | null = null;
+  /** Who the trace names as acting: the running thread, or what a timer callback was set for. */
+  actor = '';
+  /** The empty CSpace of a thread not yet given one (every lookup in it fails). */
+  readonly nullCNode = new CNode(-1, 'null cnode', 0);
+
+  constructor(arch: Arch, seed: number, numCores: number, traceLimit?: number) {
+    this.cfg = archConfig(arch);
+    this.prng = new Prng(seed);
+    this.trace = new Trace(() => this.time, traceLimit);
+    for (let c = 0; c < numCores; c++) this.cores.push(new CoreQueues(c));
+  }
+
+  record(op: string, object: string, value?: number | string, result?: string, peer?: string): void {
+    this.trace.add('kernel', this.actor, op, object, value, result, peer);
+  }
+
+  printf(line: string): void {
+    this.log.push(line);
+    this.trace.add('kernel', this.actor, 'printf', '', line);
+  }
+
+  /** Makes a blocked or new thread runnable; the value is what its pending `yield` returns. */
+  wake(t: TCB, value: unknown): void {
+    if (t.timer) {
+      t.timer.cancelled = true;
+      t.timer = null;
+    }
+    t.state = 'Running';
+    t.resume = value;
+    t.blockedOn = null;
+    t.pending = null;
+    // seL4 possibleSwitchTo/tcbSchedEnqueue: a woken thread goes to the head of its priority.
+    this.cores[t.core].enqueue(t, true);
+  }
+
+  block(t: TCB, state: ThreadState, on: KObject | null, op: string): void {
+    t.state = state;
+    t.blockedOn = on;
+    t.blockedOp = op;
+    t.blockedSince = this.time;
+  }
+
+  /** Takes a thread out of whatever it waits in (seL4 cancelIPC plus the model's timers). */
+  cancelBlocking(t: TCB): void {
+    if (t.timer) {
+      t.timer.cancelled = true;
+      t.timer = null;
+    }
+    if (t.queue) {
+      if (t.state === 'Running') this.cores[t.core].remove(t);
+      else t.queue.remove(t);
+    }
+    if (t.replier) {
+      t.replier.replyTo = null;
+      t.replier = null;
+    }
+    if (t.state === 'Computing' && this.cores[t.core].busy === t) this.cores[t.core].busy = null;
+    t.pending = null;
+    t.blockedOn = null;
+  }
+
+  /** seL4_TCB_Suspend: the thread stops wherever it is; a later Resume restarts its call. */
+  suspend(t: TCB): void {
+    if (t.state === 'Exited' || t.state === 'Inactive') return;
+    this.cancelBlocking(t);
+    t.state = 'Inactive';
+    t.blockedSince = this.time;
+  }
+
+  /** The capability at `cptr` in `cspace` (single-level CSpace: the CPtr is the slot index). */
+  lookup(cspace: CNode, cptr: CPtr): Cap | null {
+    const s = cspace.slots[cptr];
+    return s === undefined ? null : s.cap;
+  }
+
+  at(time: number, fn: () => void) {
+    return this.timers.add(Math.max(time, this.time), fn);
+  }
+
+  /** Charges one kernel entry against the livelock guard. */
+  tick(): void {
+    if (++this.steps > this.maxSteps) throw new StepLimit();
+  }
+}
+
+/** Unwinds a thread that keeps calling the kernel without ever blocking past `maxSteps`. */
+export class StepLimit extends Error {
+  constructor() {
+    super('step limit reached');
+  }
+}
