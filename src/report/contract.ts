@@ -12,9 +12,9 @@ export const DEADLOCK_REPORT_FILE_NAME = 'deadlock-report.txt';
 /** A failure whose message starts with this is a documented "not supported" outcome. */
 export const NOT_SUPPORTED_PREFIX = 'NOT-SUPPORTED:';
 
-/** `@REQ-<AREA>-<NNN>`: area in capitals/digits, number of three digits or more. */
-export const REQ_TAG = /^@(REQ-[A-Z][A-Z0-9]*-\d{3,})$/;
-export const REQ_ID = /^REQ-[A-Z][A-Z0-9]*-\d{3,}$/;
+/** `@REQ-<AREA>[-<SUBAREA>...]-<NNN>`: areas in capitals/digits, number of three digits or more. */
+export const REQ_TAG = /^@(REQ-[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-\d{3,})$/;
+export const REQ_ID = /^REQ-[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-\d{3,}$/;
 
 /**
  * `@source:<document>#<section>`. A Gherkin tag cannot hold a space, so a section named by its
