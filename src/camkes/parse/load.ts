@@ -2,11 +2,12 @@
  * camkes-tool stages 0-2: preprocess each file on its own, parse it, and inline `import`s
  * (reference A.0, A.1, A.4). Every node keeps the position of the file it came from.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { errorAt, LineMap, type SourcePos } from '../../diagnostics';
 import type { LoadedSpec, TopItem } from '../ast';
 import { parseCamkes } from './file';
+import { preprocess } from '../cpp';
 
 /** Where `import <std_connector.camkes>;` and friends are found (written by the include module). */
 export const BUILTIN_IMPORT_DIR = resolve(__dirname, '..', 'include', 'common');
@@ -46,16 +47,11 @@ function fsRead(path: string): string | undefined {
   }
 }
 
-// TODO(cpp): src/camkes/cpp did not exist when this loader was written. Once it does, replace
-// this lookup by `import { preprocess } from '../cpp';`. The lookup keeps this file
-// type-correct either way.
-function builtinPreprocessor(): PreprocessFn | undefined {
-  const dir = resolve(__dirname, '..', 'cpp');
-  if (!existsSync(join(dir, 'index.ts')) && !existsSync(join(dir, 'index.js'))) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require('../cpp') as { preprocess?: PreprocessFn };
-  return typeof mod.preprocess === 'function' ? mod.preprocess : undefined;
-}
+/** The project's C preprocessor (`src/camkes/cpp`), run on each file on its own as camkes-tool does. */
+const builtinPreprocessor: PreprocessFn = (file, opts) => {
+  const r = preprocess(file, { includePaths: opts.includePaths, defines: opts.defines, readFile: opts.readFile });
+  return { text: r.text, map: r.map, deps: r.includes };
+};
 
 /**
  * Without a preprocessor a file is read raw, as with `CAmkESCPP=OFF`. That is only faithful when
@@ -66,7 +62,7 @@ function rawRead(file: string, text: string): PreprocessResult {
   if (m) {
     const map = new LineMap(file, text);
     throw errorAt(map.pos(m.index + m[0].indexOf('#')),
-      'this file needs the C preprocessor, which is not available (src/camkes/cpp is missing)');
+      'this file needs the C preprocessor, which this load was told not to run');
   }
   const map = new LineMap(file, text);
   return { text, map: { pos: (o) => map.pos(o) } };
@@ -78,7 +74,7 @@ function rawRead(file: string, text: string): PreprocessResult {
  */
 export function loadCamkes(path: string, opts: LoadOptions = {}): LoadedSpec {
   const read = opts.readFile ?? fsRead;
-  const pp = opts.preprocess === 'none' ? undefined : (opts.preprocess ?? builtinPreprocessor());
+  const pp = opts.preprocess === 'none' ? undefined : (opts.preprocess ?? builtinPreprocessor);
   const ppOpts: PreprocessOptions = {
     includePaths: opts.includePaths ?? [],
     defines: { CAMKES_TOOL_PROCESSING: '1', ...(opts.defines ?? {}) },
