@@ -1,0 +1,234 @@
+/**
+ * The CAmkES runtime of one instance (`ComponentRuntime`) and the per-thread API its code calls
+ * (`ThreadContext`): the generated `<iface>_wait/_poll/_emit/_reg_callback`, dataport pointers,
+ * `<m>_lock/_unlock`, semaphores, RPC stubs and `printf`. Everything goes through the thread's
+ * `Sys`, i.e. the capabilities in the instance's CNode and the mappings in its VSpace.
+ */
+import type { Blocking, CNode, Kernel, Sys, VSpace } from '../../sel4';
+import { num, str, type ResolvedInstance, type Value } from '../resolve';
+import { EventState, type EventCallback } from './events';
+import type { DataportHandle, InterfaceHandle, SyncHandle } from './handles';
+import { CountingSemaphore } from './events';
+import { decodeReply, encodeCall, method, RpcError, type RpcResult, type RpcValue } from './rpc';
+import type { SerialOutput } from './serial';
+
+/** Misuse of the runtime by behaviour code (a bug in TypeScript, not a modelled outcome). */
+export class RuntimeUsageError extends Error {}
+
+export class ComponentRuntime {
+  private readonly events = new Map<string, EventState<ThreadContext>>();
+  private readonly sems = new Map<string, CountingSemaphore>();
+
+  constructor(
+    readonly instance: ResolvedInstance,
+    readonly kernel: Kernel,
+    readonly serial: SerialOutput,
+    readonly cnode: CNode,
+    readonly vspace: VSpace,
+    /** Connected interfaces by name. */
+    readonly interfaces: ReadonlyMap<string, InterfaceHandle>,
+    readonly sync: ReadonlyMap<string, SyncHandle>,
+  ) {
+    for (const h of interfaces.values()) if (h.kind === 'consumes') this.events.set(h.interface.name, new EventState(h.ntfn, h.handoff));
+    for (const s of sync.values()) if (s.kind === 'semaphore') this.sems.set(s.name, new CountingSemaphore(s.ntfn, s.initial));
+  }
+
+  get name(): string {
+    return this.instance.name;
+  }
+
+  attribute(name: string): Value | undefined {
+    return this.instance.attributes.get(name)?.value;
+  }
+  int(name: string): number | undefined {
+    return num(this.attribute(name));
+  }
+  string(name: string): string | undefined {
+    return str(this.attribute(name));
+  }
+
+  handle<K extends InterfaceHandle['kind']>(iface: string, kind: K): Extract<InterfaceHandle, { kind: K }> {
+    const h = this.interfaces.get(iface);
+    if (!h) {
+      const declared = this.instance.type.interfaces.some((i) => i.name === iface);
+      throw new RuntimeUsageError(`${this.name}: interface '${iface}' is ${declared ? 'not connected' : 'not declared by ' + this.instance.type.name}`);
+    }
+    if (h.kind !== kind) throw new RuntimeUsageError(`${this.name}.${iface} is a ${h.kind} interface, not ${kind}`);
+    return h as Extract<InterfaceHandle, { kind: K }>;
+  }
+
+  /** @internal the event state of a consumed seL4Notification interface. */
+  event(iface: string): EventState<ThreadContext> {
+    this.handle(iface, 'consumes');
+    return this.events.get(iface)!;
+  }
+
+  /** @internal */
+  semaphore(name: string): CountingSemaphore {
+    const s = this.sems.get(name);
+    if (!s) throw new RuntimeUsageError(`${this.name}: no semaphore '${name}'`);
+    return s;
+  }
+
+  /** The thread API for code running in `sys`'s thread. */
+  context(sys: Sys): ThreadContext {
+    return new ThreadContext(this, sys);
+  }
+
+  /** Body of the interface thread `<iface>__run` of a consumed seL4Notification interface. */
+  *eventThread(sys: Sys, iface: string): Blocking<never> {
+    const h = this.handle(iface, 'consumes');
+    const ctx = this.context(sys);
+    return yield* this.event(iface).run(sys, ctx, (op, v) => this.kernel.trace.add('component', sys.name, `${iface}__run`, h.connection.name, v, op));
+  }
+}
+
+/** A view of a dataport through this thread's VSpace mapping (`(char *)data` in C). */
+export class DataportView {
+  constructor(
+    private readonly sys: Sys,
+    readonly handle: DataportHandle,
+  ) {}
+  get size(): number {
+    return this.handle.size;
+  }
+  get vaddr(): number {
+    return this.handle.vaddr;
+  }
+  /** Reads through the mapping; an access beyond the mapping faults like any other. */
+  *read(offset: number, len: number): Blocking<Uint8Array> {
+    return yield* this.sys.readBytes(this.handle.vaddr + offset, len);
+  }
+  *write(offset: number, data: Uint8Array): Blocking<void> {
+    yield* this.sys.writeBytes(this.handle.vaddr + offset, data);
+  }
+  /** The NUL-terminated string at `offset`, at most `max` bytes (strnlen), decoded as UTF-8. */
+  *readString(offset = 0, max = this.handle.size - offset): Blocking<string> {
+    const bytes = yield* this.read(offset, max);
+    const end = bytes.indexOf(0);
+    return Buffer.from(bytes.subarray(0, end < 0 ? bytes.length : end)).toString('utf8');
+  }
+  /** Writes `s` and a terminating NUL (strcpy). */
+  *writeString(offset: number, s: string): Blocking<void> {
+    const b = Buffer.from(s, 'utf8');
+    const out = new Uint8Array(b.length + 1);
+    out.set(b);
+    yield* this.write(offset, out);
+  }
+  /** memset. */
+  *fill(offset: number, len: number, byte = 0): Blocking<void> {
+    yield* this.write(offset, new Uint8Array(len).fill(byte));
+  }
+}
+
+export class ThreadContext {
+  constructor(
+    readonly rt: ComponentRuntime,
+    readonly sys: Sys,
+  ) {}
+
+  private note(op: string, object: string, value?: string | number, result?: string): void {
+    this.rt.kernel.trace.add('component', this.sys.name, op, object, value, result);
+  }
+
+  /** `<iface>_emit()`: signals every to-end; does nothing for an unconnected interface. */
+  emit(iface: string): void {
+    if (!this.rt.interfaces.has(iface) && this.rt.instance.type.interfaces.some((i) => i.name === iface && i.kind === 'emits')) return;
+    this.emitUnderlying(iface);
+  }
+
+  /** `<iface>_emit_underlying()`. */
+  emitUnderlying(iface: string): void {
+    const h = this.rt.handle(iface, 'emits');
+    this.note(`${iface}_emit`, h.connection.name);
+    for (const c of h.caps) this.sys.signal(c);
+  }
+
+  /** `<iface>_wait()`: blocks until an event is handed off by the interface thread. */
+  *wait(iface: string): Blocking<void> {
+    const ev = this.rt.event(iface);
+    this.note(`${iface}_wait`, this.rt.handle(iface, 'consumes').connection.name);
+    yield* ev.wait(this.sys);
+    this.note(`${iface}_wait`, this.rt.handle(iface, 'consumes').connection.name, undefined, 'returned');
+  }
+
+  /** `<iface>_poll()`: 1 if an event was pending (and is now consumed), else 0. */
+  poll(iface: string): number {
+    const r = this.rt.event(iface).poll();
+    this.note(`${iface}_poll`, this.rt.handle(iface, 'consumes').connection.name, r);
+    return r;
+  }
+
+  /** `<iface>_reg_callback(cb, arg)`: 0, or -1 when a callback is already registered. */
+  *regCallback(iface: string, cb: EventCallback<ThreadContext>, arg?: unknown): Blocking<number> {
+    const name = this.rt.handle(iface, 'consumes').connection.name;
+    const ev = this.rt.event(iface);
+    const pending = ev.callback === null && ev.handoff.value > 0;
+    this.note(`${iface}_reg_callback`, name, undefined, ev.callback ? '-1' : pending ? 'pending: called now' : '0');
+    return yield* ev.regCallback(this, cb, arg);
+  }
+
+  /** seL4GlobalAsynch to side: `<iface>_notification()` (a CPtr in this CSpace). */
+  notification(iface: string): number {
+    return this.rt.handle(iface, 'consumes-global').ntfn;
+  }
+  /** `<iface>_notification_badge()`. */
+  notificationBadge(iface: string): number {
+    return this.rt.handle(iface, 'consumes-global').badge;
+  }
+
+  dataport(iface: string): DataportView {
+    return new DataportView(this.sys, this.rt.handle(iface, 'dataport'));
+  }
+
+  private syncOf(name: string, kinds: readonly SyncHandle['kind'][]): SyncHandle {
+    const s = this.rt.sync.get(name);
+    if (!s || !kinds.includes(s.kind)) throw new RuntimeUsageError(`${this.rt.name}: no ${kinds.join(' or ')} '${name}'`);
+    return s;
+  }
+
+  /** `<m>_lock()`: seL4_Wait on the mutex's notification (signalled once at start). No owner is tracked. */
+  *lock(m: string): Blocking<void> {
+    yield* this.sys.wait(this.syncOf(m, ['mutex']).ntfn);
+  }
+  /** `<m>_unlock()`. */
+  unlock(m: string): void {
+    this.sys.signal(this.syncOf(m, ['mutex']).ntfn);
+  }
+
+  /** `<s>_wait()` on a semaphore or binary semaphore. */
+  *semWait(s: string): Blocking<void> {
+    const h = this.syncOf(s, ['semaphore', 'binary_semaphore']);
+    if (h.kind === 'binary_semaphore') yield* this.sys.wait(h.ntfn);
+    else yield* this.rt.semaphore(s).wait(this.sys);
+  }
+  /** `<s>_trywait()`: 0 on success, -1 otherwise. */
+  semTryWait(s: string): number {
+    const h = this.syncOf(s, ['semaphore', 'binary_semaphore']);
+    if (h.kind === 'binary_semaphore') return this.sys.poll(h.ntfn) ? 0 : -1;
+    return this.rt.semaphore(s).tryWait();
+  }
+  /** `<s>_post()`. */
+  semPost(s: string): void {
+    const h = this.syncOf(s, ['semaphore', 'binary_semaphore']);
+    if (h.kind === 'binary_semaphore') this.sys.signal(h.ntfn);
+    else this.rt.semaphore(s).post(this.sys);
+  }
+
+  /** `<iface>_<method>(args...)` over seL4RPCCall: the reply's return value (and out parameters). */
+  *call(iface: string, name: string, ...args: RpcValue[]): Blocking<RpcResult> {
+    const h = this.rt.handle(iface, 'uses');
+    const p = h.interface.procedure;
+    if (!p) throw new RpcError(`${this.rt.name}.${iface} has no procedure`);
+    const { index, method: m } = method(p, name);
+    const mrs = encodeCall(m, args);
+    this.note(`${iface}_${name}`, h.connection.name, args.map(String).join(', '));
+    const r = yield* this.sys.call(h.ep, { label: index, mrs });
+    return decodeReply(m, r.mrs);
+  }
+
+  /** `printf` to the system serial; text is line-buffered per instance. */
+  printf(text: string): void {
+    this.rt.serial.write(this.rt.name, text, { actor: this.sys.name });
+  }
+}
