@@ -1,0 +1,268 @@
+import type { Blocking, Trace } from '../../sel4';
+import type { GuestMachine } from '../../vmm/guest-machine';
+import { consoleSettingsFor, KERN_EMERG, KernelLog } from './printk';
+import type { Process } from './process';
+
+/**
+ * The guest kernel's core: a cooperative scheduler running on the vCPU thread (the `boot`
+ * generator), virtual-time timers, interrupt entry and the console output path.
+ *
+ * Processes are generators. A process that blocks at guest level yields SWITCH after putting
+ * itself on a wait queue; every other value a process yields comes from a machine call (a VM exit
+ * that blocks the vCPU) and is passed up unchanged, with the resume value passed back down.
+ */
+export const SWITCH: unique symbol = Symbol('guest.switch');
+/** A guest computation: may yield SWITCH (guest-level block) or machine-level values. */
+export type GuestStep<T> = Generator<unknown, T, unknown>;
+
+export type IrqReturn = 'IRQ_NONE' | 'IRQ_HANDLED';
+/** A handler runs in interrupt context: it may make machine calls, never sleep. */
+export type IrqHandler = (line: number) => Blocking<IrqReturn>;
+export const IRQF_SHARED = 0x80;
+export const IRQF_NO_SUSPEND = 0x4000;
+
+interface IrqAction {
+  readonly handler: IrqHandler;
+  readonly flags: number;
+  readonly name: string;
+  readonly devId: unknown;
+}
+
+export interface Timer {
+  readonly at: number;
+  readonly seq: number;
+  readonly fn: () => void;
+  cancelled: boolean;
+}
+
+export class WaitQueue {
+  private readonly waiters = new Set<Process>();
+  constructor(private readonly k: GuestKernel) {}
+  add(p: Process): void {
+    this.waiters.add(p);
+  }
+  remove(p: Process): void {
+    this.waiters.delete(p);
+  }
+  get size(): number {
+    return this.waiters.size;
+  }
+  /** wake_up_interruptible: every waiter becomes runnable and re-checks its condition. */
+  wakeUp(): void {
+    const all = [...this.waiters];
+    this.waiters.clear();
+    for (const p of all) this.k.wake(p);
+  }
+}
+
+export class GuestKernel {
+  readonly log: KernelLog;
+  /** machine.now() when the kernel started: printk times count from here. */
+  readonly bootNs: number;
+  current: Process | null = null;
+  readonly processes = new Map<number, Process>();
+  private readonly runQueue: Process[] = [];
+  private timers: Timer[] = [];
+  private timerSeq = 0;
+  private readonly irqs = new Map<number, IrqAction[]>();
+  private readonly consoleOut: Uint8Array[] = [];
+  private panicked = false;
+  /** Interrupts per line that no handler claimed (Linux counts them in `irqs_unhandled`). */
+  readonly unhandledIrqs = new Map<number, number>();
+
+  constructor(readonly machine: GuestMachine, readonly trace?: Trace) {
+    this.bootNs = machine.now();
+    this.log = new KernelLog(consoleSettingsFor(machine.cmdline), (text) => this.consoleWrite(new TextEncoder().encode(text)));
+  }
+
+  /** Nanoseconds since the kernel started. */
+  uptime(): number {
+    return this.machine.now() - this.bootNs;
+  }
+
+  printk(level: number, text: string): void {
+    this.log.printk(this.uptime(), level, text);
+    this.trace?.add('guest-kernel', `${this.machine.name}:kernel`, 'printk', '', text.replace(/\n$/, ''), `level ${level}`);
+  }
+
+  record(op: string, object: string, value?: number | string, result?: string): void {
+    const p = this.current;
+    const actor = p ? `${this.machine.name}:pid ${p.pid} ${p.comm}` : `${this.machine.name}:kernel`;
+    this.trace?.add(p ? 'guest-process' : 'guest-kernel', actor, op, object, value, result);
+  }
+
+  /** Queues bytes for the console device; `flushConsole` writes them in order. */
+  consoleWrite(bytes: Uint8Array): void {
+    if (bytes.length) this.consoleOut.push(bytes);
+  }
+
+  *flushConsole(): Blocking<void> {
+    while (this.consoleOut.length) {
+      const chunk = this.consoleOut.shift()!;
+      yield* this.machine.consoleWrite(chunk);
+    }
+  }
+
+  // ---- timers (virtual time, absolute machine nanoseconds) ----
+
+  addTimer(at: number, fn: () => void): Timer {
+    const t: Timer = { at, seq: this.timerSeq++, fn, cancelled: false };
+    let i = this.timers.length;
+    while (i > 0 && (this.timers[i - 1].at > at || (this.timers[i - 1].at === at && this.timers[i - 1].seq > t.seq))) i--;
+    this.timers.splice(i, 0, t);
+    return t;
+  }
+
+  cancelTimer(t: Timer | null | undefined): void {
+    if (!t || t.cancelled) return;
+    t.cancelled = true;
+    const i = this.timers.indexOf(t);
+    if (i >= 0) this.timers.splice(i, 1);
+  }
+
+  private runTimers(): void {
+    const now = this.machine.now();
+    while (this.timers.length && this.timers[0].at <= now) {
+      const t = this.timers.shift()!;
+      t.cancelled = true;
+      t.fn();
+    }
+  }
+
+  // ---- scheduling ----
+
+  /** Makes a process runnable (used by spawn and by wake-ups). */
+  enqueue(p: Process): void {
+    p.state = 'runnable';
+    this.runQueue.push(p);
+  }
+
+  wake(p: Process): void {
+    if (p.state === 'sleeping') this.enqueue(p);
+  }
+
+  /** Blocks the current process until something wakes it. */
+  *sleep(): GuestStep<void> {
+    this.current!.state = 'sleeping';
+    yield SWITCH;
+  }
+
+  /** Gives the CPU to the other runnable processes. */
+  *yieldCpu(): GuestStep<void> {
+    yield SWITCH;
+  }
+
+  /**
+   * Sleeps on wait queues until woken or until `timeoutNs` passes (null: no timeout).
+   * Returns false on timeout.
+   */
+  *sleepOn(queues: readonly WaitQueue[], timeoutNs: number | null): GuestStep<boolean> {
+    const p = this.current!;
+    for (const q of queues) q.add(p);
+    let timedOut = false;
+    const timer = timeoutNs === null ? null : this.addTimer(this.machine.now() + timeoutNs, () => {
+      timedOut = true;
+      this.wake(p);
+    });
+    yield* this.sleep();
+    for (const q of queues) q.remove(p);
+    this.cancelTimer(timer);
+    return !timedOut;
+  }
+
+  /** Sleeps for a virtual duration (nanosleep, and the model's boot work). */
+  *delay(ns: number): GuestStep<void> {
+    const p = this.current!;
+    this.addTimer(this.machine.now() + ns, () => this.wake(p));
+    yield* this.sleep();
+  }
+
+  // ---- interrupts ----
+
+  /** request_irq: 0, or -EBUSY (16) when the line is taken and either side is not IRQF_SHARED. */
+  requestIrq(line: number, handler: IrqHandler, flags: number, name: string, devId: unknown): number {
+    const list = this.irqs.get(line) ?? [];
+    if (list.length && (!(flags & IRQF_SHARED) || list.some((a) => !(a.flags & IRQF_SHARED)))) return -16;
+    list.push({ handler, flags, name, devId });
+    this.irqs.set(line, list);
+    return 0;
+  }
+
+  freeIrq(line: number, devId: unknown): void {
+    const list = this.irqs.get(line);
+    if (!list) return;
+    const i = list.findIndex((a) => a.devId === devId);
+    if (i >= 0) list.splice(i, 1);
+  }
+
+  irqActions(line: number): readonly string[] {
+    return (this.irqs.get(line) ?? []).map((a) => a.name);
+  }
+
+  /** The CPU samples its interrupt input: acknowledge, run the line's handlers, end of interrupt. */
+  *takeInterrupts(): Blocking<void> {
+    for (;;) {
+      const line = yield* this.machine.acknowledgeInterrupt();
+      if (line === null) return;
+      let handled = false;
+      for (const a of [...(this.irqs.get(line) ?? [])]) {
+        if ((yield* a.handler(line)) === 'IRQ_HANDLED') handled = true;
+      }
+      if (!handled) this.unhandledIrqs.set(line, (this.unhandledIrqs.get(line) ?? 0) + 1);
+      this.trace?.add('guest-kernel', `${this.machine.name}:kernel`, 'irq', `irq ${line}`, line, handled ? 'IRQ_HANDLED' : 'IRQ_NONE');
+      yield* this.machine.endOfInterrupt(line);
+    }
+  }
+
+  /** Return to user space: pending interrupts are taken and console output is written. */
+  *syscallExit(): Blocking<void> {
+    yield* this.takeInterrupts();
+    yield* this.flushConsole();
+  }
+
+  // ---- the CPU loop ----
+
+  *run(): Blocking<void> {
+    for (;;) {
+      yield* this.takeInterrupts();
+      this.runTimers();
+      yield* this.flushConsole();
+      const p = this.runQueue.shift();
+      if (p) {
+        yield* this.step(p);
+        continue;
+      }
+      if (this.panicked && !this.timers.length) {
+        yield* this.machine.idle(null);
+        continue;
+      }
+      yield* this.machine.idle(this.timers.length ? this.timers[0].at : null);
+    }
+  }
+
+  private *step(p: Process): Blocking<void> {
+    this.current = p;
+    p.state = 'running';
+    let input = p.resumeValue;
+    p.resumeValue = undefined;
+    for (;;) {
+      const r = p.gen!.next(input);
+      if (r.done) {
+        this.current = null;
+        p.finished(r.value);
+        if (p.pid === 1) this.panic(`Attempted to kill init! exitcode=0x${(r.value << 8).toString(16).padStart(8, '0')}`);
+        yield* this.flushConsole();
+        return;
+      }
+      if (r.value === SWITCH) break;
+      input = yield r.value as void;
+    }
+    this.current = null;
+    if (p.state === 'running') this.enqueue(p);
+  }
+
+  panic(reason: string): void {
+    this.printk(KERN_EMERG, `Kernel panic - not syncing: ${reason}\n`);
+    this.panicked = true;
+  }
+}
