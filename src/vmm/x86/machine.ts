@@ -1,0 +1,219 @@
+import type { Blocking, CPtr, Notification } from '../../sel4';
+import { hex, VcpuMachine, VMM_OP, type VmCore } from '../core';
+import type { VmcallRegisters } from '../guest-machine';
+import { COM1_IRQ, type Com1 } from './com1';
+import { EXIT_REASON, guestContextLines, VM_FATAL_ERROR_LINE, type ExitInfo } from './context';
+import type { I8259Pair } from './pic';
+import { PCI_CONF_ADDR, PCI_CONF_DATA, type PciConfigPorts } from './pci-ports';
+import { unknownTokenMessage, type GuestRegisters, type VmcallRegistry } from './vmcall';
+
+/** BIT(27): the badge bit marking a VMM async event (libsel4vmm `VM_ASYNC_EVENT_BADGE`-style check). */
+export const ASYNC_EVENT_BIT = 1 << 27;
+
+/** The badge that makes `handle_async_event` raise PIC `line`: BIT(27) | BIT(line + 1). */
+export function picBadge(line: number): number {
+  return (ASYNC_EVENT_BIT | (1 << (line + 1))) >>> 0;
+}
+
+/** VM_PIC_BADGE_IRQ_12 = BIT(27)|BIT(13) = 134225920. */
+export const VM_PIC_BADGE_IRQ_12 = picBadge(12);
+
+export interface X86Devices {
+  readonly pic: I8259Pair;
+  readonly com1: Com1;
+  readonly pci: PciConfigPorts;
+  readonly vmcalls: VmcallRegistry;
+  /** The VMM thread's bound notification: cap in its CSpace and the object (VMEnter's exit test). */
+  readonly asyncCap: CPtr;
+  readonly asyncNtfn: Notification;
+}
+
+const NO_REGS: GuestRegisters = { eax: 0, ebx: 0, ecx: 0, edx: 0, esi: 0, edi: 0, ebp: 0 };
+
+/**
+ * The x86 `Init` VMM's vCPU as the guest sees it. The VMM thread is the vCPU: guest code runs in
+ * that thread (inside VMEnter) and every exit is handled right there, as libsel4vmm's `vmm_run`
+ * loop does; a pending signal on the VMM's bound notification ends VMEnter too.
+ */
+export class X86Machine extends VcpuMachine {
+  readonly arch = 'x86' as const;
+  readonly consoleIrq = COM1_IRQ;
+  /** The registers of the last vmcall (the context dump prints them). */
+  regs: GuestRegisters = NO_REGS;
+  private exit: ExitInfo = { reason: 0, qualification: 0, instructionLength: 0, guestPhysical: 0 };
+
+  constructor(
+    vm: VmCore,
+    readonly dev: X86Devices,
+  ) {
+    super(vm);
+  }
+
+  protected exitName(): string {
+    return 'EPT_VIOLATION';
+  }
+
+  protected override *memoryExit(f: import('../../sel4').AccessFault, size: 1 | 2 | 4, value = 0) {
+    this.exit = { reason: EXIT_REASON.EPT_VIOLATION, qualification: f.kind === 'write' ? 2 : 1, instructionLength: 0, guestPhysical: f.addr };
+    return yield* super.memoryExit(f, size, value);
+  }
+
+  protected fatalLines(): string[] {
+    return [VM_FATAL_ERROR_LINE, ...guestContextLines(this.exit, this.regs)];
+  }
+
+  /**
+   * vcpu->online = 0: the VMM loop no longer enters the guest; it keeps taking async events from
+   * its notification (and drops what it would have injected), so it shows as waiting there.
+   */
+  protected *offline(): Blocking<never> {
+    for (;;) {
+      const badge = yield* this.sys.wait(this.dev.asyncCap);
+      this.vm.tracer.event(VMM_OP.asyncEvent, this.dev.asyncNtfn.name, badge, 'dropped: vcpu offline');
+    }
+  }
+
+  // --- vmcall -----------------------------------------------------------------------------------
+
+  *vmcall(r: VmcallRegisters): Blocking<number> {
+    yield* this.online();
+    const regs: GuestRegisters = { eax: r.eax >>> 0, ebx: (r.ebx ?? 0) >>> 0, ecx: (r.ecx ?? 0) >>> 0, edx: (r.edx ?? 0) >>> 0, esi: (r.esi ?? 0) >>> 0, edi: 0, ebp: 0 };
+    this.regs = regs;
+    this.exit = { reason: EXIT_REASON.VMCALL, qualification: 0, instructionLength: 3, guestPhysical: 0 };
+    this.vm.tracer.event(VMM_OP.vmexit, 'VMCALL', regs.eax);
+    const h = this.dev.vmcalls.get(regs.eax);
+    if (!h) {
+      // libsel4vmm logs, skips the instruction and resumes: the guest sees no error.
+      this.vm.printf(unknownTokenMessage(regs.eax) + '\n');
+      this.vm.tracer.event(VMM_OP.vmcallUnknown, `token ${regs.eax}`, regs.eax, 'skipped');
+      return regs.eax;
+    }
+    const ret = yield* h.fn(regs, this.sys);
+    this.vm.tracer.event(VMM_OP.vmcall, h.name, regs.eax, String(ret));
+    // A failing handler: the instruction is not skipped and the VM dies (vmm.c lines 93-98).
+    if (ret !== 0) yield* this.fatal(`vmcall handler "${h.name}" (token ${regs.eax}) returned ${ret}`);
+    return regs.eax;
+  }
+
+  // --- Port I/O -----------------------------------------------------------------------------------
+
+  *ioIn(port: number, size: 1 | 2 | 4): Blocking<number> {
+    yield* this.online();
+    this.exit = { reason: EXIT_REASON.IO, qualification: port << 16, instructionLength: 1, guestPhysical: 0 };
+    const v = this.portIn(port, size);
+    this.vm.tracer.event(VMM_OP.ioIn, hex(port), size, hex(v));
+    return v;
+  }
+
+  *ioOut(port: number, size: 1 | 2 | 4, value: number): Blocking<void> {
+    yield* this.online();
+    this.exit = { reason: EXIT_REASON.IO, qualification: port << 16, instructionLength: 1, guestPhysical: 0 };
+    this.vm.tracer.event(VMM_OP.ioOut, hex(port), hex(value >>> 0), String(size));
+    this.portOut(port, size, value);
+  }
+
+  private portIn(port: number, size: 1 | 2 | 4): number {
+    const d = this.dev;
+    if (d.pic.handles(port)) return d.pic.ioIn(port);
+    if (d.com1.handles(port)) return d.com1.ioIn(port);
+    if (d.pci.handles(port)) return d.pci.ioIn(port, size);
+    // UNCONFIRMED: ports with no emulation read as a floating ISA bus (all ones).
+    return size === 1 ? 0xff : size === 2 ? 0xffff : 0xffffffff;
+  }
+
+  private portOut(port: number, size: 1 | 2 | 4, value: number): void {
+    const d = this.dev;
+    if (d.pic.handles(port)) d.pic.ioOut(port, value);
+    else if (d.com1.handles(port)) d.com1.ioOut(port, value);
+    else if (d.pci.handles(port)) d.pci.ioOut(port, size, value);
+    // UNCONFIRMED: writes to ports with no emulation are dropped.
+  }
+
+  // --- Console (COM1) ---------------------------------------------------------------------------
+
+  /** `rep outsb` to THR: one I/O exit for the whole string. */
+  *consoleWrite(bytes: Uint8Array): Blocking<void> {
+    yield* this.online();
+    this.vm.tracer.event(VMM_OP.consoleOut, 'COM1', bytes.length);
+    this.dev.com1.console.transmit(bytes);
+  }
+
+  /** Reads RBR while LSR.DR is set, at most `max` bytes. */
+  *consoleRead(max: number): Blocking<Uint8Array> {
+    yield* this.online();
+    return this.dev.com1.console.receive(max);
+  }
+
+  // --- Interrupts -------------------------------------------------------------------------------
+
+  /** VMEnter returns when the bound notification is signalled: take the badge and handle it. */
+  private takeAsync(): void {
+    if (!this.dev.asyncNtfn.active) return;
+    const badge = this.sys.poll(this.dev.asyncCap);
+    if (badge) this.handleAsyncEvent(badge);
+  }
+
+  /**
+   * camkes-vm Init `handle_async_event`: a badge with BIT(27) raises every PIC line whose badge
+   * bits are all present (coalesced signals raise several lines at once).
+   */
+  handleAsyncEvent(badge: number): void {
+    this.vm.tracer.event(VMM_OP.asyncEvent, this.dev.asyncNtfn.name, badge);
+    if (!(badge & ASYNC_EVENT_BIT)) return;
+    for (let line = 0; line < 16; line++) {
+      const b = picBadge(line);
+      if ((badge & b) >>> 0 !== b) continue;
+      if (line === COM1_IRQ && !this.dev.com1.interrupting) continue;
+      this.dev.pic.raise(line);
+      this.vm.tracer.event(VMM_OP.injectIrq, 'i8259', line);
+    }
+  }
+
+  *acknowledgeInterrupt(): Blocking<number | null> {
+    yield* this.online();
+    this.takeAsync();
+    const line = this.dev.pic.acknowledge();
+    if (line !== null) this.vm.tracer.event(VMM_OP.ackIrq, 'i8259', line);
+    return line;
+  }
+
+  *endOfInterrupt(line: number): Blocking<void> {
+    yield* this.online();
+    this.dev.pic.endOfInterrupt(line);
+    this.vm.tracer.event(VMM_OP.eoi, 'i8259', line);
+    // The 8250 keeps its interrupt asserted while received data is waiting.
+    if (line === COM1_IRQ && this.dev.com1.interrupting) this.dev.pic.raise(COM1_IRQ);
+  }
+
+  /** HLT: the VMM waits on its notification (or the guest's next timer) until a line is pending. */
+  *idle(deadline: number | null): Blocking<void> {
+    yield* this.online();
+    this.takeAsync();
+    if (this.dev.pic.hasPending()) return;
+    this.vm.tracer.event(VMM_OP.vmexit, 'HLT', deadline === null ? 'no timer' : deadline);
+    for (;;) {
+      if (this.dev.pic.hasPending() || !this.vm.alive) return;
+      const now = this.now();
+      if (deadline !== null && now >= deadline) return;
+      const badge = deadline === null ? yield* this.sys.wait(this.dev.asyncCap) : yield* this.sys.waitTimeout(this.dev.asyncCap, deadline - now);
+      if (badge === null) return;
+      this.handleAsyncEvent(badge);
+    }
+  }
+
+  // --- PCI configuration through 0xcf8 / 0xcfc --------------------------------------------------
+
+  *pciConfigRead(device: number, fn: number, offset: number, size: 1 | 2 | 4): Blocking<number> {
+    yield* this.ioOut(PCI_CONF_ADDR, 4, configAddress(device, fn, offset));
+    return yield* this.ioIn(PCI_CONF_DATA + (offset & 3), size);
+  }
+
+  *pciConfigWrite(device: number, fn: number, offset: number, size: 1 | 2 | 4, value: number): Blocking<void> {
+    yield* this.ioOut(PCI_CONF_ADDR, 4, configAddress(device, fn, offset));
+    yield* this.ioOut(PCI_CONF_DATA + (offset & 3), size, value);
+  }
+}
+
+function configAddress(device: number, fn: number, offset: number): number {
+  return (0x8000_0000 | ((device & 0x1f) << 11) | ((fn & 7) << 8) | (offset & 0xfc)) >>> 0;
+}
