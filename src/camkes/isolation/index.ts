@@ -1,0 +1,5 @@
+/** Capability-distribution isolation analysis between VMs (see README.md). */
+export { analyseIsolation, ANALYSIS_COVERAGE, type IsolationResult, type ReachPair, type Reached, type SharedFrame, type Violation, type InstanceReachSummary } from './analyse';
+export { guestMemoryOf, isVmInstance, type GuestMemory } from './guest';
+export { reachOf, declaredRegions, type SpaceReach, type DeclaredRegion, type Region } from './reach';
+export { renderIsolation } from './render';

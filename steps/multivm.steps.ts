@@ -1,0 +1,189 @@
+// Multiple VMs: one VMM component per guest, isolation from the capability distribution, the
+// serial server's input switch and the TimeServer dependency (features/multivm).
+import { Given, Then, When } from '@cucumber/cucumber';
+import { expect } from 'chai';
+import { resolve } from 'node:path';
+import { DiagnosticError, formatDiagnostic } from '../src/diagnostics';
+import { loadAndCheck } from '../src/camkes/check';
+import { builtinBehaviours, noTimerDriverMessage, SerialInputSwitch, serialServerModel, timeServerFor, TIMESERVER_UNPORTED } from '../src/camkes/components';
+import { instantiate, type InstantiatedSystem } from '../src/camkes/instantiate';
+import { analyseIsolation, isVmInstance, renderIsolation, type IsolationResult } from '../src/camkes/isolation';
+import { buildSystem, type BuiltSystem } from '../src/system';
+import type { ConformanceWorld } from './support/world';
+
+const APP = { arm: 'vm_multi', x86: 'multi_vm_x86' } as const;
+
+interface MultiVm {
+  app: string;
+  sys?: InstantiatedSystem;
+  built?: BuiltSystem;
+  isolation?: IsolationResult;
+  switch?: { sw: SerialInputSwitch; got: Map<string, string>; said: string[] };
+}
+
+const state = new WeakMap<ConformanceWorld, MultiVm>();
+const mv = (w: ConformanceWorld): MultiVm => {
+  const s = state.get(w);
+  if (!s) throw new Error('no multi-VM system in this scenario: start with "Given the multi-VM app for this board"');
+  return s;
+};
+const system = (w: ConformanceWorld): InstantiatedSystem => {
+  const s = mv(w).sys;
+  if (!s) throw new Error('the multi-VM system has not been built: add "When the multi-VM system is built and run"');
+  return s;
+};
+const unescape = (t: string) => t.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
+
+Given('the multi-VM app for this board', function (this: ConformanceWorld) {
+  state.set(this, { app: APP[this.platform.family] });
+});
+
+/** NOT-SUPPORTED when the board has no configuration of the app; anything else is a failure. */
+function notConfigured(w: ConformanceWorld, app: string, why: string): never {
+  throw new Error(`NOT-SUPPORTED: no ${app} configuration for ${w.platform.name} (${why})`);
+}
+
+When('the multi-VM system is built and run', function (this: ConformanceWorld) {
+  const s = mv(this);
+  const board = this.platform.name;
+  const dir = resolve('apps', s.app);
+  if (this.platform.family === 'arm') {
+    const r = loadAndCheck(resolve(dir, `${s.app}.camkes`), { board, boardArch: 'arm' });
+    const errors = r.diagnostics.filter((d) => d.severity === 'error');
+    if (!r.assembly || errors.length) {
+      // The app names its board configuration through the {board} import path; the platform
+      // data says which boards have one upstream.
+      if (!this.platform.apps[s.app] && errors.some((d) => /devices\.camkes' not found/.test(d.message))) notConfigured(this, s.app, errors.map(formatDiagnostic).join('; '));
+      throw new DiagnosticError(errors.length ? errors : r.diagnostics);
+    }
+    const behaviours = builtinBehaviours().register('TimeServer', timeServerFor(board));
+    s.sys = instantiate(r.assembly, { arch: this.platform.arch, cores: this.platform.cores, seed: this.seed, behaviours });
+    s.sys.run({ until: 1e9 });
+  } else {
+    try {
+      s.built = buildSystem(dir, { board, seed: this.seed });
+    } catch (e) {
+      if (e instanceof DiagnosticError && /does not target board/.test(e.message)) notConfigured(this, s.app, e.message);
+      throw e;
+    }
+    s.sys = s.built.sys;
+    s.built.start();
+    // kernel.run, not sys.run: no flush, so each guest's login prompt stays an open line that
+    // its echo completes.
+    s.sys.kernel.run({ until: 20e9 });
+  }
+  this.trace = s.sys.kernel.trace;
+});
+
+Then('each guest has its own VMM component', function (this: ConformanceWorld) {
+  const vms = [...system(this).instances.values()].filter((i) => isVmInstance(i.instance));
+  expect(vms.length, 'VM components').to.be.at.least(2);
+  expect(new Set(vms.map((v) => v.space.cnode)).size, 'distinct CNodes').to.equal(vms.length);
+  expect(new Set(vms.map((v) => v.space.vspace)).size, 'distinct VSpaces').to.equal(vms.length);
+});
+
+Then('the serial server serves its clients', function (this: ConformanceWorld) {
+  const sys = system(this);
+  const serial = sys.instances.get('serial');
+  expect(serial, 'a serial server instance').to.not.equal(undefined);
+  const servers = sys.kernel.threads.filter((t) => t.started && t.name.startsWith('serial:') && t.name.endsWith('__run'));
+  if (servers.length) return;
+  // The serial server waits for its TimeServer first: say why it never got to serve.
+  const ts = sys.serial.lines.find((l) => l.source === 'time_server');
+  if (ts && ts.text === noTimerDriverMessage(this.platform.name)) {
+    const reason = TIMESERVER_UNPORTED.get(this.platform.name);
+    throw new Error(
+      `NOT-SUPPORTED: ${reason}: the time server printed "${ts.text}" and the serial server is still waiting for it, so no guest console is served ` +
+        `(CONFLICT, platforms.md 1.8: vm_multi's settings.cmake lists ${this.platform.name} as supported)`,
+    );
+  }
+  expect.fail(`the serial server never started serving (threads: ${sys.kernel.threads.filter((t) => t.name.startsWith('serial:')).map((t) => `${t.name} ${t.state}`).join(', ')})`);
+});
+
+When('the isolation analysis runs', function (this: ConformanceWorld) {
+  const s = mv(this);
+  s.isolation = analyseIsolation(system(this));
+  this.attach(renderIsolation(s.isolation), 'text/plain');
+});
+
+const iso = (w: ConformanceWorld): IsolationResult => {
+  const r = mv(w).isolation;
+  if (!r) throw new Error('no isolation result: add "When the isolation analysis runs"');
+  return r;
+};
+
+Then('no VMM can reach another guest\'s memory', function (this: ConformanceWorld) {
+  const r = iso(this);
+  const vms = new Set(r.guests.map((g) => g.vm));
+  const bad = r.pairs.filter((p) => vms.has(p.holder));
+  expect(bad.map((p) => `${p.holder} -> ${p.guest}: ${p.reached.map((x) => x.what).join(', ')}`)).to.deep.equal([]);
+  expect(r.violations.map((v) => v.message)).to.deep.equal([]);
+  expect(r.guests.every((g) => g.source !== 'none'), 'every guest has known memory').to.equal(true);
+});
+
+Then('the frames shared between components are exactly those of the declared dataport connections', function (this: ConformanceWorld) {
+  const r = iso(this);
+  const sys = system(this);
+  const declared = sys.connections.filter((c) => c.modelled && c.objects.some((o) => o.startsWith('frame '))).map((c) => c.connection.name).sort();
+  const seen = [...new Set(r.shared.map((s) => s.connection ?? `(none: ${s.frame})`))].sort();
+  expect(seen).to.deep.equal(declared);
+  expect(r.shared.filter((s) => !s.allowed).map((s) => s.frame)).to.deep.equal([]);
+});
+
+Then('guest {word} has its memory from {word}', function (this: ConformanceWorld, vm: string, source: string) {
+  const g = iso(this).guests.find((x) => x.vm === vm);
+  expect(g, `guest ${vm}`).to.not.equal(undefined);
+  expect(g!.source).to.equal(source);
+});
+
+Given('a serial server with input clients {string}', function (this: ConformanceWorld, names: string) {
+  const got = new Map<string, string>();
+  const said: string[] = [];
+  const clients = names.split(/,\s*/).map((n) => ({ name: n, input: (t: string) => got.set(n, (got.get(n) ?? '') + t) }));
+  state.set(this, { app: 'fake clients', switch: { sw: new SerialInputSwitch(clients, (l) => said.push(l)), got, said } });
+});
+
+const sw = (w: ConformanceWorld) => {
+  const s = mv(w).switch;
+  if (!s) throw new Error('no serial server: add "Given a serial server with input clients ..."');
+  return s;
+};
+
+When('{string} is typed at the serial console', function (this: ConformanceWorld, text: string) {
+  sw(this).sw.type(unescape(text));
+});
+
+Then('client {word} received {string}', function (this: ConformanceWorld, name: string, text: string) {
+  expect(sw(this).got.get(name) ?? '').to.equal(unescape(text));
+});
+
+Then('the serial server printed {string}', function (this: ConformanceWorld, line: string) {
+  expect(sw(this).said).to.include(line);
+});
+
+Then('the serial server printed nothing', function (this: ConformanceWorld) {
+  expect(sw(this).said).to.deep.equal([]);
+});
+
+When('{string} is typed at the multiplexed console', function (this: ConformanceWorld, text: string) {
+  const s = mv(this);
+  const b = s.built;
+  if (!b) throw new Error('no booted x86 multi-VM system in this scenario');
+  const model = serialServerModel(b.sys.instances.get('serial')!.runtime);
+  if (!model) throw new Error('the serial server has no behaviour');
+  for (const v of b.vms) model.attach(v.name, (t) => v.vmm.input(t));
+  model.type(unescape(text));
+  b.sys.kernel.run({ until: b.sys.kernel.now + 5e9 });
+});
+
+Then('the console of {word} shows {string}', function (this: ConformanceWorld, vm: string, line: string) {
+  expect(system(this).serial.textOf(vm)).to.include(line);
+});
+
+Then('the console of {word} does not show {string}', function (this: ConformanceWorld, vm: string, line: string) {
+  expect(system(this).serial.textOf(vm)).to.not.include(line);
+});
+
+Then('the multiplexed console shows the line {string} from {word}', function (this: ConformanceWorld, line: string, source: string) {
+  expect(system(this).serial.textOf(source)).to.include(line);
+});
