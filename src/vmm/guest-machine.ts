@@ -74,6 +74,24 @@ export interface GuestMachine {
   consoleRead(max: number): Blocking<Uint8Array>;
   /** The console's interrupt line as the guest numbers it (x86 COM1: 4; Arm: the UART's SPI + 32). */
   readonly consoleIrq: number;
+
+  // --- SMP (optional; README "Contract changes") ------------------------------------------------
+
+  /**
+   * Arm only: the SMC instruction, function id `fid` in x0 and `args` in x1..x3 (SMC Calling
+   * Convention). seL4 traps it to the VMM, whose virtual power device answers PSCI
+   * (`src/vmm/arm/psci.ts`: VERSION 0x84000000, CPU_ON 0xC4000003 / 0x84000003 with (target
+   * MPIDR, entry point, context id), CPU_OFF 0x84000002, AFFINITY_INFO 0xC4000004 / 0x84000004,
+   * SYSTEM_OFF 0x84000008; anything else NOT_SUPPORTED -1). Returns x0..x3 (x0 signed: PSCI
+   * codes are negative). Never returns after a successful CPU_OFF (the call throws
+   * `VcpuPoweredOff`, which the guest must let through: that vCPU's code ends there), nor when
+   * the VMM stops the VM. Absent on x86 (single vCPU).
+   */
+  smc?(fid: number, args: readonly number[]): Blocking<number[]>;
+  /** Which vCPU this machine is: 0 for the boot vCPU, i for the i-th secondary. */
+  readonly vcpuId?: number;
+  /** This vCPU's MPIDR affinity value: what CPU_ON / AFFINITY_INFO name it by. */
+  readonly mpidr?: number;
 }
 
 export interface VmcallRegisters {
@@ -90,4 +108,10 @@ export interface VmcallRegisters {
  */
 export interface GuestOS {
   boot(machine: GuestMachine): Blocking<void>;
+  /**
+   * Optional (SMP): what a secondary vCPU runs once PSCI CPU_ON started it, on that vCPU's own
+   * machine: `entry` and `contextId` are CPU_ON's arguments (x0 = context id at entry). Also run
+   * when a vCPU is turned on again after CPU_OFF. Returning stops the vCPU.
+   */
+  secondary?(machine: GuestMachine, entry: number, contextId: number): Blocking<void>;
 }

@@ -1,7 +1,8 @@
-import { SPURIOUS_IRQ, type AccessFault, type Blocking, type Kernel } from '../../sel4';
+import { SPURIOUS_IRQ, msg, type AccessFault, type Blocking, type Kernel } from '../../sel4';
 import { VcpuMachine, VMM_OP, type FaultResolution, type VmCore } from '../core';
 import type { VmcallRegisters } from '../guest-machine';
 import { armFatalLines } from './messages';
+import { CPU_OFF_REPLY_LABEL, VCPU_FAULT_LABEL, VcpuPoweredOff, mpidrOf, smcHsr } from './psci';
 
 /** Where the guest's PCI configuration accesses go: the board's vPCI CFG window (CAM layout). */
 export interface ArmMachineDevices {
@@ -11,6 +12,8 @@ export interface ArmMachineDevices {
   readonly consoleIrq: number;
   /** Received bytes were taken: the UART lowers its line when its FIFO is empty. */
   onConsoleDrained(): void;
+  /** SMP (src/vmm/arm/smp.ts): which vCPU this machine is; default 0, the boot vCPU. */
+  readonly vcpuId?: number;
 }
 
 /**
@@ -24,6 +27,8 @@ export interface ArmMachineDevices {
 export class ArmMachine extends VcpuMachine {
   readonly arch = 'arm' as const;
   readonly consoleIrq: number;
+  /** SMP: one ArmMachine per vCPU, each attached to its own vCPU thread. */
+  readonly vcpuId: number;
   /** What the VMM thread did about the last fault, read by the faulting vCPU after the reply. */
   lastResolution: FaultResolution | null = null;
 
@@ -33,6 +38,12 @@ export class ArmMachine extends VcpuMachine {
   ) {
     super(vm);
     this.consoleIrq = dev.consoleIrq;
+    this.vcpuId = dev.vcpuId ?? 0;
+  }
+
+  /** SMP: this vCPU's MPIDR affinity value (what PSCI CPU_ON's target names). */
+  get mpidr(): number {
+    return mpidrOf(this.vcpuId);
   }
 
   protected exitName(): string {
@@ -71,6 +82,20 @@ export class ArmMachine extends VcpuMachine {
   // eslint-disable-next-line require-yield
   *vmcall(regs: VmcallRegisters): Blocking<number> {
     throw new Error(`${this.name}: vmcall (EAX ${regs.eax}) is an x86 instruction; an Arm guest has HVC/SMC`);
+  }
+
+  /**
+   * SMP addition: SMC with function id `fid` and x1..x3 = `args`, trapped by seL4 to the VMM as a
+   * VCPU fault on this vCPU's fault endpoint (see psci.ts for the message); returns x0..x3.
+   * CPU_OFF does not return (throws VcpuPoweredOff); a VM stopped by the VMM never resumes.
+   */
+  *smc(fid: number, args: readonly number[]): Blocking<number[]> {
+    yield* this.online();
+    const ep = this.sys.thread.faultHandler;
+    if (ep === null) throw new Error(`${this.name}: vCPU ${this.vcpuId} has no fault endpoint to trap an SMC to`);
+    const r = yield* this.sys.call(ep, msg(VCPU_FAULT_LABEL, smcHsr(this.wordBits), fid >>> 0, ...[0, 1, 2].map((i) => args[i] ?? 0)));
+    if (r.label === CPU_OFF_REPLY_LABEL) throw new VcpuPoweredOff(this.vcpuId);
+    return [...r.mrs];
   }
 
   // eslint-disable-next-line require-yield
