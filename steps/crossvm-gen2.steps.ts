@@ -1,8 +1,14 @@
-// Generation-2 cross-VM steps: each sentence is one call on the VMM's Gen2Probe (src/vmm/arm) or
-// an assertion on what it observed; the mechanism lives in src/vmm.
+// Generation-2 cross-VM steps: register-level sentences are one call on the VMM's Gen2Probe
+// (src/vmm/arm) or an assertion on what it observed; end-to-end sentences build a shipped app
+// through src/system and type at its serial console. The mechanism lives in src/vmm and src/guest.
+import { resolve } from 'node:path';
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
+import { DiagnosticError } from '../src/diagnostics';
+import { buildSystem, Operator, readApp, type BuiltSystem, type RunOutcome } from '../src/system';
 import { Gen2Probe } from '../src/vmm/arm';
+import { PciBus } from '../src/vmm/pci';
+import { withoutTimestamp } from './support/system';
 import type { ConformanceWorld } from './support/world';
 
 declare module './support/world' {
@@ -107,4 +113,151 @@ Then('the guest takes interrupt {int}', function (this: ConformanceWorld, irq: n
 Then('the guest takes the cross-VM interrupt once', function (this: ConformanceWorld) {
   expect(takeInterrupt(this)).to.equal(this.platform.crossVm.irq);
   expect(probe(this).takeInterrupt(1e7)).to.equal(null);
+});
+
+// ---- End to end: the shipped generation-2 apps built by src/system and driven at the console ----
+
+declare module './support/world' {
+  interface ConformanceWorld {
+    g2e?: { app: string; system?: BuiltSystem; operator?: Operator; last?: RunOutcome };
+  }
+}
+
+/** The generation-2 app each family ships (platform.apps / app.yaml boards say on which boards). */
+const BOARD_APP = { arm: 'vm_cross_connector', x86: 'string_reverse_gen2' } as const;
+
+function g2e(w: ConformanceWorld): NonNullable<ConformanceWorld['g2e']> {
+  if (!w.g2e) throw new Error('no app: start with "Given the generation-2 app <name>"');
+  return w.g2e;
+}
+
+/**
+ * Builds the app for the scenario's board as `vmconf run` does (no other boards). What stops the
+ * build on this board is the outcome: an app not shipped for it is NOT-SUPPORTED with the reason.
+ */
+function built(w: ConformanceWorld): { system: BuiltSystem; operator: Operator } {
+  const s = g2e(w);
+  if (!s.system) {
+    const dir = resolve('apps', s.app);
+    try {
+      s.system = buildSystem(dir, { board: w.platform.name, seed: w.seed });
+    } catch (e) {
+      if (!(e instanceof DiagnosticError)) throw e;
+      const layout = readApp(dir).arch === 'arm' && !w.platform.apps[s.app] ? `; ${w.platform.file} has no apps.${s.app} VM layout` : '';
+      throw new Error(`NOT-SUPPORTED: ${s.app} is not shipped for ${w.platform.name}: ${e.diagnostics.map((d) => d.message).join('; ')}${layout}`);
+    }
+    s.operator = new Operator(s.system, { commands: [] });
+    w.trace = s.system.sys.kernel.trace;
+  }
+  return { system: s.system, operator: s.operator! };
+}
+
+/** A session that stopped (deadlock, VM died, timeout) has printed all it will: flush and report. */
+function record(w: ConformanceWorld, o: RunOutcome): void {
+  const s = g2e(w);
+  s.last = o;
+  if (o.kind === 'completed') return;
+  s.system!.sys.serial.flush();
+  if (o.kind === 'deadlock') w.deadlockReport = o.report;
+}
+
+function consoleText(w: ConformanceWorld): string[] {
+  return built(w).system.sys.serial.lines.map((l) => withoutTimestamp(l.text));
+}
+
+function describe(o: RunOutcome | undefined): string {
+  if (!o) return 'nothing ran';
+  if (o.kind === 'deadlock') return `deadlock while waiting for ${o.waitingFor}:\n${o.report}`;
+  if (o.kind === 'vm-died') return `the VM died: ${o.reason}`;
+  if (o.kind === 'timeout') return `timeout while waiting for ${o.waitingFor}`;
+  return 'completed';
+}
+
+Given('the generation-2 app {word}', function (this: ConformanceWorld, app: string) {
+  this.g2e = { app };
+});
+
+Given("the board's generation-2 cross-VM app", function (this: ConformanceWorld) {
+  this.g2e = { app: BOARD_APP[this.platform.family] };
+});
+
+When('the guest boots and its init scripts run', function (this: ConformanceWorld) {
+  record(this, built(this).operator.login() ?? { kind: 'completed', commands: [] });
+});
+
+When("I type {string} at the guest's shell", function (this: ConformanceWorld, cmd: string) {
+  record(this, built(this).operator.exec(cmd));
+});
+
+When("I type {string} at the guest's shell {int} time(s)", function (this: ConformanceWorld, cmd: string, n: number) {
+  for (let i = 0; i < n; i++) {
+    record(this, built(this).operator.exec(cmd));
+    if (g2e(this).last!.kind !== 'completed') return;
+  }
+});
+
+Then('the guest reaches its login prompt', function (this: ConformanceWorld) {
+  const o = g2e(this).last;
+  expect(o?.kind, describe(o)).to.equal('completed');
+});
+
+Then('the last command succeeds', function (this: ConformanceWorld) {
+  const o = g2e(this).last;
+  if (o?.kind !== 'completed') expect.fail(describe(o));
+  expect(o.commands[o.commands.length - 1]?.status).to.equal(0);
+});
+
+Then('the serial console shows, in order:', function (this: ConformanceWorld, doc: string) {
+  const got = consoleText(this);
+  let at = 0;
+  for (const want of doc.split('\n').map((l) => l.trim()).filter((l) => l !== '')) {
+    const i = got.indexOf(want, at);
+    if (i < 0) expect.fail(`expected the line ${JSON.stringify(want)} after line ${at}; ${describe(g2e(this).last)}; the console was:\n${got.join('\n')}`);
+    at = i + 1;
+  }
+});
+
+Then('the serial console shows the line {string} {int} time(s)', function (this: ConformanceWorld, line: string, n: number) {
+  const got = consoleText(this);
+  expect(got.filter((l) => l === line).length, `${describe(g2e(this).last)}; the console was:\n${got.join('\n')}`).to.equal(n);
+});
+
+/** What the guest's PCI core reads from the connection's device (config space of the VMM's vPCI). */
+Then("the guest's connection {int} has interrupt line {int} and its event BAR at {word}", function (this: ConformanceWorld, conn: number, line: number, base: string) {
+  const vm = built(this).system.vms[0];
+  const conns = vm.gen2?.connections;
+  if (!conns) expect.fail(`${vm.name} has no generation-2 connections; the VMM printed:\n${built(this).system.sys.serial.textOf(`${vm.name}:vmm`)}`);
+  const c = conns.connections[conn];
+  const bus = 'pci' in vm.vmm && vm.vmm.pci instanceof PciBus ? vm.vmm.pci : (vm.gen2 as { bus?: PciBus }).bus;
+  if (!bus) expect.fail(`${vm.name} has no vPCI bus`);
+  expect(bus.configRead(0, c.dev, 0, 0x3c, 1)).to.equal(line);
+  expect((bus.configRead(0, c.dev, 0, 0x10, 4) & ~0xf) >>> 0).to.equal(Number(base));
+});
+
+Then('the guest kernel handled interrupt {int} {int} time(s)', function (this: ConformanceWorld, irq: number, n: number) {
+  const vm = built(this).system.vms[0].name;
+  const got = built(this).system.sys.kernel.trace.all().filter((e) => e.layer === 'guest-kernel' && e.actor === `${vm}:kernel` && e.op === 'irq' && e.value === irq && e.result === 'IRQ_HANDLED');
+  expect(got.length).to.equal(n);
+});
+
+/**
+ * The family's round trip: on Arm the init script (guest emit → CrossvmInit → `done` → the
+ * board's cross-VM interrupt → UIO read); on x86 string_reverse (emit → StringReverse → `done`
+ * → reg_callback → PIC line 12 → UIO read).
+ */
+When('its cross-VM round trip runs', function (this: ConformanceWorld) {
+  const { operator } = built(this);
+  record(this, this.platform.family === 'arm' ? (operator.login() ?? { kind: 'completed', commands: [] }) : operator.exec('echo hello | string_reverse'));
+});
+
+Then('the round trip completed', function (this: ConformanceWorld) {
+  const o = g2e(this).last;
+  const lines = consoleText(this);
+  const want = this.platform.family === 'arm' ? ['Got an event', 'Back from waiting with val: 1', 'Finished crossvm test script'] : ['olleh'];
+  const missing = want.filter((l) => !lines.includes(l));
+  const inject = lines.find((l) => l.includes('Failed to inject connection irq'));
+  if (missing.length && inject && this.platform.crossVm.irq === undefined)
+    throw new Error(`NOT-SUPPORTED: ${this.platform.name} has no free interrupt line for consumed events (free_plat_interrupts is {-1}); the VMM printed "${inject}" and the guest never saw the event (${describe(o)})`);
+  expect(missing, `${describe(o)}; the console was:\n${lines.join('\n')}`).to.deep.equal([]);
+  expect(o?.kind, describe(o)).to.equal('completed');
 });

@@ -23,9 +23,23 @@ const PUNCT2 = ['<-', '->', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '**'
 const PUNCT1 = '{}()[];,.:=?<>+-*/%!~&|^';
 
 // Python's `\w` is Unicode-aware (reference A.2: `Bär` is an identifier).
-const ID_START = /[a-zA-Z_]/;
 const ID_REST = /[\p{L}\p{N}\p{Mn}\p{Mc}\p{Pc}]/u;
 const ANGLE_BODY = /[^<>;,"{}]*/y;
+
+/** ASCII letters and `_`: the identifier start set (`[a-zA-Z_]`). */
+function isIdStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+/**
+ * Is the character at `i` (code unit `c`) part of an identifier, and how wide is it? In ASCII
+ * `\w` is exactly `[A-Za-z0-9_]`, tested by code; other characters go through the Unicode class.
+ */
+function idRestWidth(text: string, i: number, c: number): number {
+  if (c < 128) return isIdStart(c) || isDigit(c) ? 1 : 0;
+  if (ID_REST.test(text[i])) return 1;
+  return isSurrogateIdChar(text, i) ? 2 : 0;
+}
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
@@ -71,14 +85,9 @@ export function lex(text: string): Token[] {
       continue;
     }
     const start = i;
-    const ch = text[i];
-    if (ID_START.test(ch)) {
+    if (isIdStart(c)) {
       i++;
-      while (i < n) {
-        if (ID_REST.test(text[i])) i++;
-        else if (isSurrogateIdChar(text, i)) i += 2;
-        else break;
-      }
+      for (let w; i < n && (w = idRestWidth(text, i, text.charCodeAt(i))) > 0; ) i += w;
       const word = text.slice(start, i);
       push(KEYWORDS.has(word) ? 'kw' : 'id', word, start);
       continue;
@@ -126,6 +135,7 @@ export function lex(text: string): Token[] {
       i += 2;
       continue;
     }
+    const ch = text[i];
     if (PUNCT1.includes(ch)) {
       push('punct', ch, start);
       i++;

@@ -18,6 +18,7 @@ import { GEN1_PROGRAMS } from './programs/gen1';
 import { GEN2_PROGRAMS } from './programs/gen2';
 import { getty, init, login, sh } from './programs/init';
 import { printClient } from './programs/print_client';
+import { gicIrqchip } from './kernel/gic';
 
 /** A file of the guest rootfs: text, bytes, a compiled program by name, or a kernel module by name. */
 export type GuestFile = string | Uint8Array | { readonly program: string } | { readonly module: string };
@@ -31,6 +32,8 @@ export interface BuildrootGuestOptions {
   readonly moduleVersion?: string;
   readonly hostname?: string;
   readonly rootPassword?: string;
+  /** Arm: the GIC distributor's address in the guest's device tree (request_irq unmasks lines there). */
+  readonly gicDistributor?: number;
   /** The app's overlay: guest path -> content (e.g. /etc/init.d/S90camkes_init). */
   readonly files?: ReadonlyMap<string, GuestFile> | Readonly<Record<string, GuestFile>>;
   readonly trace?: Trace;
@@ -200,6 +203,7 @@ export class BuildrootGuest implements GuestOS {
     chrdev.attach(4, tty.ops);
     chrdev.attach(5, tty.ops);
     for (const [name, major, minor] of [['console', 5, 1], ['tty', 5, 0], ['ttyS0', 4, 64], ['null', 1, 3], ['zero', 1, 5]] as const) sys.devNode(name, major, minor);
+    if (machine.arch === 'arm' && this.options.gicDistributor !== undefined) k.irqchip = gicIrqchip(machine, this.options.gicDistributor);
     k.requestIrq(machine.consoleIrq, () => tty.interrupt(), 0, 'serial', tty);
     if (this.options.generation === 2) sys.uio = new UioCore(sys);
     vfs.install('/proc/devices', { ...newFile(''), generate: () => chrdev.procDevices() });

@@ -92,7 +92,9 @@ export function sequenceDiagram(id: string, trace: readonly TraceEvent[], limit 
  */
 export const IRQ_HOPS: readonly { title: string; match: (e: TraceEvent) => boolean }[] = [
   { title: 'device', match: (e) => e.layer === 'machine' },
-  { title: 'seL4 IRQ handler', match: (e) => e.layer === 'kernel' && /irq/i.test(`${e.op} ${e.object}`) },
+  // Or the signal the kernel sends the handler's notification (x86: the VMM's own notification,
+  // whose name does not say irq; the actor is whichever thread the interrupt arrived during).
+  { title: 'seL4 IRQ handler', match: (e) => e.layer === 'kernel' && (/irq/i.test(`${e.op} ${e.object}`) || e.op === 'seL4_Signal') },
   { title: 'VMM', match: (e) => e.layer === 'vmm' && !/vgic|inject/i.test(`${e.op} ${e.object}`) },
   { title: 'vGIC', match: (e) => e.layer === 'vmm' && /vgic|inject/i.test(`${e.op} ${e.object}`) },
   { title: 'guest handler', match: (e) => e.layer === 'guest-kernel' && /irq|handle/i.test(`${e.op} ${e.object}`) },

@@ -34,26 +34,39 @@ export interface TraceEvent {
 
 export type TraceInput = Omit<TraceEvent, 'seq' | 'time'>;
 
+/** Events per storage chunk (a power of two: the slot of physical index p is chunk p >> 12, offset p & 4095). */
+const CHUNK_BITS = 12;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+
+/**
+ * One chunk of every column. Columns are allocated at their final length, so recording never
+ * grows (and copies) a large array: appending to ever-larger JS arrays was the main cost of a
+ * record once traces reached hundreds of thousands of events.
+ */
+class Chunk {
+  readonly times = new Float64Array(CHUNK);
+  readonly layers: TraceLayer[] = new Array<TraceLayer>(CHUNK).fill('kernel');
+  readonly actors: string[] = new Array<string>(CHUNK).fill('');
+  readonly ops: string[] = new Array<string>(CHUNK).fill('');
+  readonly objects: string[] = new Array<string>(CHUNK).fill('');
+  readonly values: (number | string | undefined)[] = new Array<number | string | undefined>(CHUNK).fill(undefined);
+  readonly results: (string | undefined)[] = new Array<string | undefined>(CHUNK).fill(undefined);
+  readonly peers: (string | undefined)[] = new Array<string | undefined>(CHUNK).fill(undefined);
+}
+
 /**
  * Events are stored column-wise in a ring of at most `limit` entries, so that recording one
  * allocates no object (the kernel's signal/wait hand-off records two events and must stay cheap)
- * and dropping the oldest is O(1). `all()` builds the event objects on demand and keeps them
- * until the next record.
+ * and dropping the oldest is O(1). The ring is split into fixed-size chunks allocated as the
+ * trace fills. `all()` builds the event objects on demand and keeps them until the next record.
  */
 export class Trace {
-  private cap = 0;
   private head = 0;
   private count = 0;
   /** Upper bound on stored events; older ones are counted but not kept, so soak runs stay bounded. */
   private dropped = 0;
-  private times = new Float64Array(0);
-  private layers: TraceLayer[] = [];
-  private actors: string[] = [];
-  private ops: string[] = [];
-  private objects: string[] = [];
-  private values: (number | string | undefined)[] = [];
-  private results: (string | undefined)[] = [];
-  private peers: (string | undefined)[] = [];
+  private readonly chunks: Chunk[] = [];
   private cache: TraceEvent[] = [];
 
   constructor(
@@ -71,60 +84,80 @@ export class Trace {
    * undefined are absent from the event, exactly as if `record` had not been given them.
    */
   add(layer: TraceLayer, actor: string, op: string, object: string, value?: number | string, result?: string, peer?: string): void {
-    if (this.count === this.cap) {
-      if (this.cap < this.limit) this.grow();
-      else {
-        this.head = this.head + 1 === this.cap ? 0 : this.head + 1;
-        this.count--;
-        this.dropped++;
-      }
+    if (this.count === this.limit) {
+      this.head = this.head + 1 === this.limit ? 0 : this.head + 1;
+      this.count--;
+      this.dropped++;
     }
     let i = this.head + this.count;
-    if (i >= this.cap) i -= this.cap;
-    this.times[i] = this.now();
-    this.layers[i] = layer;
-    this.actors[i] = actor;
-    this.ops[i] = op;
-    this.objects[i] = object;
-    this.values[i] = value;
-    this.results[i] = result;
-    this.peers[i] = peer;
+    if (i >= this.limit) i -= this.limit;
+    const c = this.chunks[i >>> CHUNK_BITS] ?? this.newChunk(i >>> CHUNK_BITS);
+    const j = i & CHUNK_MASK;
+    c.times[j] = this.now();
+    c.layers[j] = layer;
+    c.actors[j] = actor;
+    c.ops[j] = op;
+    c.objects[j] = object;
+    c.values[j] = value;
+    c.results[j] = result;
+    c.peers[j] = peer;
     this.count++;
   }
 
-  private grow(): void {
-    const cap = Math.min(this.limit, Math.max(1024, this.cap * 2));
-    const order = (a: unknown[]) => a.slice(this.head, this.cap).concat(a.slice(0, this.head));
-    const times = new Float64Array(cap);
-    for (let j = 0; j < this.count; j++) times[j] = this.times[(this.head + j) % Math.max(1, this.cap)];
-    this.times = times;
-    this.layers = order(this.layers) as TraceLayer[];
-    this.actors = order(this.actors) as string[];
-    this.ops = order(this.ops) as string[];
-    this.objects = order(this.objects) as string[];
-    this.values = order(this.values) as (number | string | undefined)[];
-    this.results = order(this.results) as (string | undefined)[];
-    this.peers = order(this.peers) as (string | undefined)[];
-    this.head = 0;
-    this.cap = cap;
+  private newChunk(n: number): Chunk {
+    while (this.chunks.length <= n) this.chunks.push(new Chunk());
+    return this.chunks[n];
   }
 
   /** The j-th stored event (0 = oldest kept). */
   private at(j: number): TraceEvent {
     let i = this.head + j;
-    if (i >= this.cap) i -= this.cap;
+    if (i >= this.limit) i -= this.limit;
+    const c = this.chunks[i >>> CHUNK_BITS];
+    const k = i & CHUNK_MASK;
     const e: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = {
       seq: this.dropped + j,
-      time: this.times[i],
-      layer: this.layers[i],
-      actor: this.actors[i],
-      op: this.ops[i],
-      object: this.objects[i],
+      time: c.times[k],
+      layer: c.layers[k],
+      actor: c.actors[k],
+      op: c.ops[k],
+      object: c.objects[k],
     };
-    if (this.values[i] !== undefined) e.value = this.values[i];
-    if (this.results[i] !== undefined) e.result = this.results[i];
-    if (this.peers[i] !== undefined) e.peer = this.peers[i];
+    if (c.values[k] !== undefined) e.value = c.values[k];
+    if (c.results[k] !== undefined) e.result = c.results[k];
+    if (c.peers[k] !== undefined) e.peer = c.peers[k];
     return e;
+  }
+
+  /** Physical slot of the stored event with sequence number `seq`; throws if it is not stored. */
+  private slotOf(seq: number): number {
+    const j = seq - this.dropped;
+    if (!(j >= 0 && j < this.count)) throw new RangeError(`trace event ${seq} is not stored (stored: ${this.dropped}..${this.dropped + this.count - 1})`);
+    const i = this.head + j;
+    return i >= this.limit ? i - this.limit : i;
+  }
+
+  /**
+   * The layer of event `seq` without building the event: a reader scanning for a few events
+   * (the operator watching for guest prompts) tests columns first and builds only matches.
+   */
+  layerAt(seq: number): TraceLayer {
+    const i = this.slotOf(seq);
+    return this.chunks[i >>> CHUNK_BITS].layers[i & CHUNK_MASK];
+  }
+
+  /** The actor of event `seq` (see `layerAt`). */
+  actorAt(seq: number): string {
+    const i = this.slotOf(seq);
+    return this.chunks[i >>> CHUNK_BITS].actors[i & CHUNK_MASK];
+  }
+
+  /** Event `seq` as `all()` gives it. */
+  event(seq: number): TraceEvent {
+    this.slotOf(seq);
+    const c = this.cache;
+    if (c.length && c[0].seq <= seq && seq - c[0].seq < c.length) return c[seq - c[0].seq];
+    return this.at(seq - this.dropped);
   }
 
   get length(): number {

@@ -7,9 +7,12 @@ import { instantiate, type InstantiatedSystem } from '../camkes/instantiate';
 import { loadPlatform, type Platform } from '../platform';
 import type { Trace } from '../sel4';
 import type { GuestOS } from '../vmm/guest-machine';
-import { attachX86Vmm, isX86VmInstance, type X86Vmm } from '../vmm/x86';
+import { attachX86Vmm, isX86VmInstance, type X86Gen2, type X86Vmm } from '../vmm/x86';
+import type { ArmVmm } from '../vmm/arm';
 import type { CrossVmGen1 } from '../vmm/crossvm/gen1';
 import { readApp, type AppSpec } from './app';
+import { attachArmVm, isArmVmInstance, registerVmArm, type ArmGen2 } from './arm';
+import { guestVersions } from './gen2';
 
 /** A file in the guest's rootfs overlay, as `src/guest` takes it. */
 export type GuestFile = string | Uint8Array | { readonly program: string } | { readonly module: string };
@@ -24,6 +27,11 @@ export interface GuestRequest {
   readonly generation: 1 | 2 | 'none';
   readonly files: ReadonlyMap<string, GuestFile>;
   readonly trace: Trace;
+  /** `uname -r` and the /lib/modules directory of the cross-VM modules (the board's guest image). */
+  readonly kernelVersion?: string;
+  readonly moduleVersion?: string;
+  /** Arm: the GIC distributor the guest's device tree names (its request_irq unmasks lines there). */
+  readonly gicDistributor?: number;
 }
 
 export type GuestFactory = (r: GuestRequest) => ObservableGuest;
@@ -42,9 +50,12 @@ export interface BuildOptions {
 
 export interface SystemVm {
   readonly name: string;
-  readonly vmm: X86Vmm;
+  /** x86 `Init` or Arm `VM_Arm` VMM: both have `vm`, `input(text)` and `start()`. */
+  readonly vmm: X86Vmm | ArmVmm;
   readonly guest: ObservableGuest;
   readonly gen1?: CrossVmGen1;
+  /** Generation-2 connections: x86 (reg_callback consume path) or Arm (async-event consume path). */
+  readonly gen2?: X86Gen2 | ArmGen2;
 }
 
 export interface BuiltSystem {
@@ -55,6 +66,16 @@ export interface BuiltSystem {
   /** Spawns every thread (components, interface threads, VMMs). */
   start(): void;
 }
+
+/**
+ * Boot untypeds for Arm systems: the kernel's default 8 x 512 MiB plus two 2 GiB ones, because a
+ * VMM takes its guest RAM pool as one untyped (src/vmm/core createVmResources) and Arm guests
+ * have up to 512 MiB of RAM (qemu-arm-virt), which with the VMM's pages needs a 1 GiB untyped.
+ */
+const ARM_BOOT_UNTYPED = [
+  { sizeBits: 29, count: 8, paddr: 0x4000_0000 },
+  { sizeBits: 31, count: 2, paddr: 0x1_0000_0000 },
+];
 
 /** Where diagnostics point: paths relative to the working directory, as a user typed them. */
 const shown = (p: string) => relative(process.cwd(), p) || p;
@@ -73,18 +94,25 @@ export function buildSystem(dir: string, o: BuildOptions): BuiltSystem {
   const checked = loadAndCheck(app.root, { board: o.board, boardArch: platform.family });
   const errors = checked.diagnostics.filter((d) => d.severity === 'error');
   if (hasErrors(checked.diagnostics) || !checked.assembly) throw new DiagnosticError(errors.length ? errors : checked.diagnostics);
-  const behaviours = registerAppComponents(readComponentsYaml(app.file), builtinBehaviours());
-  const sys = instantiate(checked.assembly, { arch: platform.arch, seed: o.seed ?? 1, cores: platform.cores, behaviours });
+  const behaviours = registerAppComponents(readComponentsYaml(app.file), registerVmArm(builtinBehaviours()));
+  const sys = instantiate(checked.assembly, { arch: platform.arch, seed: o.seed ?? 1, cores: platform.cores, behaviours, kernelOptions: platform.family === 'arm' ? { untyped: ARM_BOOT_UNTYPED } : undefined });
   const makeGuest = o.guest ?? defaultGuestFactory;
   const glue = app.glue.map((g) => ({ path: shown(g.path), text: readFileSync(g.path, 'utf8') }));
   const files = overlayFiles(app);
   const vms: SystemVm[] = [];
   for (const name of sys.instances.keys()) {
-    if (!isX86VmInstance(sys, name)) continue;
-    if (platform.family !== 'x86') throw errorAt(sys.instances.get(name)!.instance.pos, `${name} is an x86 VM component, but board '${o.board}' is ${platform.family}`);
-    const guest = makeGuest({ vm: name, generation: app.generation, files, trace: sys.kernel.trace });
-    const a = attachX86Vmm(sys, name, { guest, glue, generation: app.generation });
-    vms.push({ name, vmm: a.vmm, guest, gen1: a.gen1 });
+    const arm = isArmVmInstance(sys, name);
+    if (!arm && !isX86VmInstance(sys, name)) continue;
+    const family = arm ? 'arm' : 'x86';
+    if (platform.family !== family) throw errorAt(sys.instances.get(name)!.instance.pos, `${name} is an ${family === 'arm' ? 'Arm' : 'x86'} VM component, but board '${o.board}' is ${platform.family}`);
+    const guest = makeGuest({ vm: name, generation: app.generation, files, trace: sys.kernel.trace, ...guestVersions(platform), gicDistributor: platform.gic?.distributor });
+    if (arm) {
+      const a = attachArmVm(sys, name, { platform, appName: app.name, guest, glue, generation: app.generation });
+      vms.push({ name, vmm: a.vmm, guest, gen2: a.gen2 });
+    } else {
+      const a = attachX86Vmm(sys, name, { guest, glue, generation: app.generation });
+      vms.push({ name, vmm: a.vmm, guest, gen1: a.gen1, gen2: a.gen2 });
+    }
   }
   let started = false;
   return {
@@ -124,7 +152,7 @@ function guestFile(path: string): GuestFile {
 }
 
 interface GuestModule {
-  createBuildrootGuest?: (o: { generation: 1 | 2 | 'none'; files: Map<string, GuestFile>; trace?: Trace }) => ObservableGuest;
+  createBuildrootGuest?: (o: { generation: 1 | 2 | 'none'; files: Map<string, GuestFile>; trace?: Trace; kernelVersion?: string; moduleVersion?: string; gicDistributor?: number }) => ObservableGuest;
 }
 
 /** `src/guest`'s construction API (its README), loaded when first needed. */
@@ -132,5 +160,5 @@ export const defaultGuestFactory: GuestFactory = (r) => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const m = require('../guest') as GuestModule;
   if (typeof m.createBuildrootGuest !== 'function') throw new Error('src/guest does not export createBuildrootGuest yet');
-  return m.createBuildrootGuest({ generation: r.generation, files: new Map(r.files), trace: r.trace });
+  return m.createBuildrootGuest({ generation: r.generation, files: new Map(r.files), trace: r.trace, kernelVersion: r.kernelVersion, moduleVersion: r.moduleVersion, gicDistributor: r.gicDistributor });
 };

@@ -117,14 +117,17 @@ export class Operator {
     const deadline = k.now + (this.o.timeoutNs ?? DEFAULT_TIMEOUT);
     let found: TraceEvent | null = null;
     const scan = (): boolean => {
-      if (k.trace.length === this.seen - k.trace.droppedCount) return false;
-      const all = k.trace.all();
-      const start = Math.max(0, this.seen - k.trace.droppedCount);
-      this.seen = k.trace.droppedCount + all.length;
-      for (let i = start; i < all.length; i++) {
-        const e = all[i];
-        if (e.layer === 'guest-process' && e.actor.startsWith(actorPrefix) && pred(e)) {
-          this.seen = k.trace.droppedCount + i + 1;
+      const t = k.trace;
+      const end = t.droppedCount + t.length;
+      if (end === this.seen) return false;
+      // Called at every kernel step: test the columns, build only the guest's own events.
+      const start = Math.max(this.seen, t.droppedCount);
+      this.seen = end;
+      for (let s = start; s < end; s++) {
+        if (t.layerAt(s) !== 'guest-process' || !t.actorAt(s).startsWith(actorPrefix)) continue;
+        const e = t.event(s);
+        if (pred(e)) {
+          this.seen = s + 1;
           found = e;
           return true;
         }

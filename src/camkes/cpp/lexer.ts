@@ -24,6 +24,9 @@ function isDigit(c: number): boolean {
 
 /** Length of the punctuator at `i` in `s` (0 if none). */
 export function punctLength(s: string, i: number): number {
+  if (i >= s.length || !PUNCT1.includes(s[i])) return 0;
+  // Every longer punctuator continues with a character of PUNCT1: skip the slices when not.
+  if (i + 1 >= s.length || !PUNCT1.includes(s[i + 1])) return 1;
   if (s.startsWith('%:%:', i)) return 4;
   if (PUNCT3.has(s.slice(i, i + 3))) return 3;
   if (PUNCT2.has(s.slice(i, i + 2))) return 2;

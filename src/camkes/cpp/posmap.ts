@@ -94,6 +94,6 @@ export class OutputBuilder {
   finish(end: SourcePos): { text: string; map: PositionMap } {
     if (this.prev) this.parts.push('\n');
     const text = this.parts.join('');
-    return { text, map: new PositionMap(Int32Array.from(this.starts), this.toks, this.prev ? this.length : 0, end) };
+    return { text, map: new PositionMap(new Int32Array(this.starts), this.toks, this.prev ? this.length : 0, end) };
   }
 }

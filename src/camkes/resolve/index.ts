@@ -7,7 +7,7 @@ import { errorAt } from '../../diagnostics';
 import type { CompositionDecl, ConfigurationDecl, LoadedSpec, ProcedureDecl, StructDecl } from '../ast';
 import { Flattener, type RawConnection, type RawSetting } from './flatten';
 import { Scope } from './scope';
-import { attributesOf, resolveSettings } from './settings';
+import { attributesOf, resolveSettings, settingsByTarget } from './settings';
 import type { ResolvedAssembly, ResolvedAttribute, ResolvedConnection, ResolvedEnd, ResolvedInstance } from './types';
 
 export * from './types';
@@ -51,9 +51,10 @@ export function resolveAssembly(spec: LoadedSpec): ResolvedAssembly {
   // Inner (compound) settings first, so that a top-level setting of the same attribute wins.
   const settings = resolveSettings([...fl.out.innerSettings, ...top], declared, scope);
 
+  const byTarget = settingsByTarget(settings);
   const instances: ResolvedInstance[] = fl.out.instances.map((ri) => ({
     ...ri,
-    attributes: attributesOf(ri.name, ri.type.attributes, settings, scope),
+    attributes: attributesOf(ri.type.attributes, byTarget.get(ri.name) ?? [], scope),
   }));
   const instMap = new Map(instances.map((i) => [i.name, i]));
 
@@ -66,7 +67,7 @@ export function resolveAssembly(spec: LoadedSpec): ResolvedAssembly {
       from: ends.filter((e) => e.direction === 'from'),
       to: ends.filter((e) => e.direction === 'to'),
       mergedFrom: [c.name],
-      attributes: attributesOf(c.name, c.connector.defn.attributes, settings, scope),
+      attributes: attributesOf(c.connector.defn.attributes, byTarget.get(c.name) ?? [], scope),
       pos: c.pos,
     };
   };
@@ -116,7 +117,9 @@ function mergeConnections(conns: readonly ResolvedConnection[]): ResolvedConnect
   const groups = new Map<number, ResolvedConnection[]>();
   conns.forEach((c, i) => {
     const r = findRoot(i);
-    groups.set(r, [...(groups.get(r) ?? []), c]);
+    const g = groups.get(r);
+    if (g) g.push(c);
+    else groups.set(r, [c]);
   });
   const out: ResolvedConnection[] = [];
   for (const g of groups.values()) {

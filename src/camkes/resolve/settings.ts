@@ -68,13 +68,26 @@ export function resolveSettings(raw: readonly RawSetting[], declared: Declared, 
   return out;
 }
 
-/** Declared defaults overlaid with the settings for `target` (last setting wins; the checker reports duplicates). */
-export function attributesOf(target: string, decls: readonly Attribute[], settings: readonly ResolvedSetting[], scope: Scope): Map<string, ResolvedAttribute> {
+/** Settings grouped by target, each group in setting order (so each target's lookup is not a scan of all). */
+export function settingsByTarget(settings: readonly ResolvedSetting[]): Map<string, ResolvedSetting[]> {
+  const m = new Map<string, ResolvedSetting[]>();
+  for (const s of settings) {
+    const g = m.get(s.target);
+    if (g) g.push(s);
+    else m.set(s.target, [s]);
+  }
+  return m;
+}
+
+/**
+ * Declared defaults overlaid with `settings`, the settings whose target is this instance or
+ * connection in order (last setting wins; the checker reports duplicates).
+ */
+export function attributesOf(decls: readonly Attribute[], settings: readonly ResolvedSetting[], scope: Scope): Map<string, ResolvedAttribute> {
   const m = new Map<string, ResolvedAttribute>();
   for (const a of decls)
     if (a.default) m.set(a.name, { name: a.name, value: fillStruct(evalItem(a.default), a, scope), source: 'default', pos: a.default.pos, declared: a });
   for (const s of settings) {
-    if (s.target !== target) continue;
     const d = decls.find((a) => a.name === s.attribute);
     m.set(s.attribute, { name: s.attribute, value: s.value, source: s.reference ? 'reference' : 'setting', pos: s.pos, ...(d ? { declared: d } : {}) });
   }

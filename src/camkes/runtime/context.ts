@@ -18,6 +18,10 @@ export class RuntimeUsageError extends Error {}
 export class ComponentRuntime {
   private readonly events = new Map<string, EventState<ThreadContext>>();
   private readonly sems = new Map<string, CountingSemaphore>();
+  /** One context per thread: it holds no state of its own, and the VMM asks for one per exit. */
+  private readonly contexts = new Map<Sys, ThreadContext>();
+  /** Trace op names (`<iface>_emit`...) built once per interface and suffix. */
+  private readonly opNames = new Map<string, Map<string, string>>();
 
   constructor(
     readonly instance: ResolvedInstance,
@@ -72,14 +76,30 @@ export class ComponentRuntime {
 
   /** The thread API for code running in `sys`'s thread. */
   context(sys: Sys): ThreadContext {
-    return new ThreadContext(this, sys);
+    let c = this.contexts.get(sys);
+    if (!c) {
+      c = new ThreadContext(this, sys);
+      this.contexts.set(sys, c);
+    }
+    return c;
+  }
+
+  /** @internal `<iface><suffix>`, the op a trace event of that generated function carries. */
+  opName(iface: string, suffix: string): string {
+    let bySuffix = this.opNames.get(suffix);
+    if (!bySuffix) this.opNames.set(suffix, (bySuffix = new Map()));
+    let op = bySuffix.get(iface);
+    if (op === undefined) bySuffix.set(iface, (op = iface + suffix));
+    return op;
   }
 
   /** Body of the interface thread `<iface>__run` of a consumed seL4Notification interface. */
   *eventThread(sys: Sys, iface: string): Blocking<never> {
     const h = this.handle(iface, 'consumes');
     const ctx = this.context(sys);
-    return yield* this.event(iface).run(sys, ctx, (op, v) => this.kernel.trace.add('component', sys.name, `${iface}__run`, h.connection.name, v, op));
+    const trace = this.kernel.trace;
+    const op = this.opName(iface, '__run');
+    return yield* this.event(iface).run(sys, ctx, (result, v) => trace.add('component', sys.name, op, h.connection.name, v, result));
   }
 }
 
@@ -102,11 +122,16 @@ export class DataportView {
   *write(offset: number, data: Uint8Array): Blocking<void> {
     yield* this.sys.writeBytes(this.handle.vaddr + offset, data);
   }
+  /** Where `readString` copies to, kept between reads (a server reads its dataport per request). */
+  private scratch: Uint8Array | null = null;
+
   /** The NUL-terminated string at `offset`, at most `max` bytes (strnlen), decoded as UTF-8. */
   *readString(offset = 0, max = this.handle.size - offset): Blocking<string> {
-    const bytes = yield* this.read(offset, max);
-    const end = bytes.indexOf(0);
-    return Buffer.from(bytes.subarray(0, end < 0 ? bytes.length : end)).toString('utf8');
+    let buf = this.scratch;
+    if (!buf || buf.length < max) buf = this.scratch = new Uint8Array(Math.max(0, max));
+    yield* this.sys.readInto(this.handle.vaddr + offset, buf, max);
+    const end = buf.indexOf(0);
+    return Buffer.from(buf.buffer, buf.byteOffset, end < 0 || end > max ? max : end).toString('utf8');
   }
   /** Writes `s` and a terminating NUL (strcpy). */
   *writeString(offset: number, s: string): Blocking<void> {
@@ -120,6 +145,9 @@ export class DataportView {
     yield* this.write(offset, new Uint8Array(len).fill(byte));
   }
 }
+
+const MUTEX: readonly SyncHandle['kind'][] = ['mutex'];
+const SEMAPHORES: readonly SyncHandle['kind'][] = ['semaphore', 'binary_semaphore'];
 
 export class ThreadContext {
   constructor(
@@ -140,22 +168,23 @@ export class ThreadContext {
   /** `<iface>_emit_underlying()`. */
   emitUnderlying(iface: string): void {
     const h = this.rt.handle(iface, 'emits');
-    this.note(`${iface}_emit`, h.connection.name);
+    this.note(this.rt.opName(iface, '_emit'), h.connection.name);
     for (const c of h.caps) this.sys.signal(c);
   }
 
   /** `<iface>_wait()`: blocks until an event is handed off by the interface thread. */
   *wait(iface: string): Blocking<void> {
     const ev = this.rt.event(iface);
-    this.note(`${iface}_wait`, this.rt.handle(iface, 'consumes').connection.name);
+    const op = this.rt.opName(iface, '_wait');
+    this.note(op, this.rt.handle(iface, 'consumes').connection.name);
     yield* ev.wait(this.sys);
-    this.note(`${iface}_wait`, this.rt.handle(iface, 'consumes').connection.name, undefined, 'returned');
+    this.note(op, this.rt.handle(iface, 'consumes').connection.name, undefined, 'returned');
   }
 
   /** `<iface>_poll()`: 1 if an event was pending (and is now consumed), else 0. */
   poll(iface: string): number {
     const r = this.rt.event(iface).poll();
-    this.note(`${iface}_poll`, this.rt.handle(iface, 'consumes').connection.name, r);
+    this.note(this.rt.opName(iface, '_poll'), this.rt.handle(iface, 'consumes').connection.name, r);
     return r;
   }
 
@@ -164,7 +193,7 @@ export class ThreadContext {
     const name = this.rt.handle(iface, 'consumes').connection.name;
     const ev = this.rt.event(iface);
     const pending = ev.callback === null && ev.handoff.value > 0;
-    this.note(`${iface}_reg_callback`, name, undefined, ev.callback ? '-1' : pending ? 'pending: called now' : '0');
+    this.note(this.rt.opName(iface, '_reg_callback'), name, undefined, ev.callback ? '-1' : pending ? 'pending: called now' : '0');
     return yield* ev.regCallback(this, cb, arg);
   }
 
@@ -189,28 +218,28 @@ export class ThreadContext {
 
   /** `<m>_lock()`: seL4_Wait on the mutex's notification (signalled once at start). No owner is tracked. */
   *lock(m: string): Blocking<void> {
-    yield* this.sys.wait(this.syncOf(m, ['mutex']).ntfn);
+    yield* this.sys.wait(this.syncOf(m, MUTEX).ntfn);
   }
   /** `<m>_unlock()`. */
   unlock(m: string): void {
-    this.sys.signal(this.syncOf(m, ['mutex']).ntfn);
+    this.sys.signal(this.syncOf(m, MUTEX).ntfn);
   }
 
   /** `<s>_wait()` on a semaphore or binary semaphore. */
   *semWait(s: string): Blocking<void> {
-    const h = this.syncOf(s, ['semaphore', 'binary_semaphore']);
+    const h = this.syncOf(s, SEMAPHORES);
     if (h.kind === 'binary_semaphore') yield* this.sys.wait(h.ntfn);
     else yield* this.rt.semaphore(s).wait(this.sys);
   }
   /** `<s>_trywait()`: 0 on success, -1 otherwise. */
   semTryWait(s: string): number {
-    const h = this.syncOf(s, ['semaphore', 'binary_semaphore']);
+    const h = this.syncOf(s, SEMAPHORES);
     if (h.kind === 'binary_semaphore') return this.sys.poll(h.ntfn) ? 0 : -1;
     return this.rt.semaphore(s).tryWait();
   }
   /** `<s>_post()`. */
   semPost(s: string): void {
-    const h = this.syncOf(s, ['semaphore', 'binary_semaphore']);
+    const h = this.syncOf(s, SEMAPHORES);
     if (h.kind === 'binary_semaphore') this.sys.signal(h.ntfn);
     else this.rt.semaphore(s).post(this.sys);
   }

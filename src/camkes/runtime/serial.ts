@@ -27,6 +27,8 @@ export interface SerialWriteOptions {
   readonly actor?: string;
 }
 
+const NO_OPTIONS: SerialWriteOptions = Object.freeze({});
+
 export class SerialOutput {
   private readonly partial = new Map<string, string>();
   private readonly all: SerialLine[] = [];
@@ -38,8 +40,15 @@ export class SerialOutput {
   ) {}
 
   /** Appends text from `source`; complete lines are emitted, the rest waits for its newline. */
-  write(source: string, text: string, opts: SerialWriteOptions = {}): void {
-    const parts = ((this.partial.get(source) ?? '') + text).split('\n');
+  write(source: string, text: string, opts: SerialWriteOptions = NO_OPTIONS): void {
+    const before = this.partial.get(source) ?? '';
+    if (text.indexOf('\n') < 0) {
+      // No line ends here (a guest echoes typed input one byte at a time): only append, so a
+      // long line is not re-split on every byte.
+      this.partial.set(source, before + text);
+      return;
+    }
+    const parts = (before + text).split('\n');
     this.partial.set(source, parts.pop()!);
     for (const p of parts) this.emit(source, p, opts);
   }

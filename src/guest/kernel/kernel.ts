@@ -2,6 +2,7 @@ import type { Blocking, Trace } from '../../sel4';
 import type { GuestMachine } from '../../vmm/guest-machine';
 import { consoleSettingsFor, KERN_EMERG, KernelLog } from './printk';
 import type { Process } from './process';
+import type { Irqchip } from './gic';
 
 /**
  * The guest kernel's core: a cooperative scheduler running on the vCPU thread (the `boot`
@@ -49,10 +50,18 @@ export class WaitQueue {
   }
   /** wake_up_interruptible: every waiter becomes runnable and re-checks its condition. */
   wakeUp(): void {
+    if (this.waiters.size === 0) return;
     const all = [...this.waiters];
     this.waiters.clear();
     for (const p of all) this.k.wake(p);
   }
+}
+
+const IRQ_NAMES: string[] = [];
+
+/** `irq <n>`, the object of an interrupt's trace event, built once per line. */
+function irqName(line: number): string {
+  return (IRQ_NAMES[line] ??= `irq ${line}`);
 }
 
 export class GuestKernel {
@@ -82,14 +91,22 @@ export class GuestKernel {
 
   printk(level: number, text: string): void {
     this.log.printk(this.uptime(), level, text);
-    this.trace?.add('guest-kernel', `${this.machine.name}:kernel`, 'printk', '', text.replace(/\n$/, ''), `level ${level}`);
+    this.trace?.add('guest-kernel', this.kernelActor, 'printk', '', text.replace(/\n$/, ''), `level ${level}`);
   }
 
   record(op: string, object: string, value?: number | string, result?: string): void {
+    const t = this.trace;
+    if (!t) return;
     const p = this.current;
-    const actor = p ? `${this.machine.name}:pid ${p.pid} ${p.comm}` : `${this.machine.name}:kernel`;
-    this.trace?.add(p ? 'guest-process' : 'guest-kernel', actor, op, object, value, result);
+    if (p) t.add('guest-process', p.traceActor(), op, object, value, result);
+    else t.add('guest-kernel', this.kernelActor, op, object, value, result);
   }
+
+  /** `<vm>:kernel`, the actor of the kernel's own trace events. */
+  get kernelActor(): string {
+    return (this.kernelActorName ??= `${this.machine.name}:kernel`);
+  }
+  private kernelActorName: string | undefined;
 
   /** Queues bytes for the console device; `flushConsole` writes them in order. */
   consoleWrite(bytes: Uint8Array): void {
@@ -179,12 +196,19 @@ export class GuestKernel {
 
   // ---- interrupts ----
 
+  /** The interrupt controller's driver (Arm: the GIC); null where lines need no unmasking (x86 PIC model). */
+  irqchip: Irqchip | null = null;
+  /** Lines requested but not yet unmasked: request_irq is synchronous here, MMIO is not. */
+  private readonly toUnmask: number[] = [];
+
   /** request_irq: 0, or -EBUSY (16) when the line is taken and either side is not IRQF_SHARED. */
   requestIrq(line: number, handler: IrqHandler, flags: number, name: string, devId: unknown): number {
     const list = this.irqs.get(line) ?? [];
     if (list.length && (!(flags & IRQF_SHARED) || list.some((a) => !(a.flags & IRQF_SHARED)))) return -16;
     list.push({ handler, flags, name, devId });
     this.irqs.set(line, list);
+    // irq_startup for the line's first action; done before the CPU next samples its interrupts.
+    if (this.irqchip && list.length === 1) this.toUnmask.push(line);
     return 0;
   }
 
@@ -201,15 +225,22 @@ export class GuestKernel {
 
   /** The CPU samples its interrupt input: acknowledge, run the line's handlers, end of interrupt. */
   *takeInterrupts(): Blocking<void> {
+    while (this.toUnmask.length) yield* this.irqchip!.unmask(this.toUnmask.shift()!);
     for (;;) {
       const line = yield* this.machine.acknowledgeInterrupt();
       if (line === null) return;
       let handled = false;
-      for (const a of [...(this.irqs.get(line) ?? [])]) {
-        if ((yield* a.handler(line)) === 'IRQ_HANDLED') handled = true;
+      const list = this.irqs.get(line);
+      if (list && list.length === 1) {
+        // The usual case: one action, which a handler cannot remove from under this loop.
+        if ((yield* list[0].handler(line)) === 'IRQ_HANDLED') handled = true;
+      } else {
+        for (const a of [...(list ?? [])]) {
+          if ((yield* a.handler(line)) === 'IRQ_HANDLED') handled = true;
+        }
       }
       if (!handled) this.unhandledIrqs.set(line, (this.unhandledIrqs.get(line) ?? 0) + 1);
-      this.trace?.add('guest-kernel', `${this.machine.name}:kernel`, 'irq', `irq ${line}`, line, handled ? 'IRQ_HANDLED' : 'IRQ_NONE');
+      this.trace?.add('guest-kernel', this.kernelActor, 'irq', irqName(line), line, handled ? 'IRQ_HANDLED' : 'IRQ_NONE');
       yield* this.machine.endOfInterrupt(line);
     }
   }

@@ -29,6 +29,25 @@ export interface StatResult {
   minor: number;
 }
 
+const HEX = new Map<number, string>();
+
+/** `0x...` of an ioctl number, built once per number (a program issues the same few repeatedly). */
+function hexOf(n: number): string {
+  let s = HEX.get(n);
+  if (s === undefined) {
+    s = `0x${n.toString(16)}`;
+    if (HEX.size < 4096) HEX.set(n, s);
+  }
+  return s;
+}
+
+const SMALL = Array.from({ length: 256 }, (_, i) => String(i - 128));
+
+/** `String(n)`, without building a new string for the small results system calls return. */
+function decimal(n: number): string {
+  return Number.isInteger(n) && n >= -128 && n < 128 ? SMALL[n + 128] : String(n);
+}
+
 /**
  * The C library and system-call surface a guest program sees: calls return -1 and set `errno`
  * as in C. Every system call ends by returning to user space (`syscallExit`: pending interrupts
@@ -143,7 +162,7 @@ export class Libc {
     if (!f) return this.fail(-EBADF);
     if (!f.ops.ioctl) return yield* this.exit(this.fail(-ENOTTY));
     const r = yield* f.ops.ioctl(f, this.p, cmd >>> 0, arg);
-    this.k.record('ioctl', f.path, `0x${(cmd >>> 0).toString(16)}`, String(r));
+    this.k.record('ioctl', f.path, hexOf(cmd >>> 0), decimal(r));
     return yield* this.exit(this.ret(r));
   }
 
@@ -170,7 +189,13 @@ export class Libc {
   }
 
   private vmaFor(addr: number, len: number, write: boolean): Vma {
-    const m = this.p.mappings.find((v) => addr >= v.start && addr + len <= v.start + v.mappedLength);
+    let m: Vma | undefined;
+    for (const v of this.p.mappings) {
+      if (addr >= v.start && addr + len <= v.start + v.mappedLength) {
+        m = v;
+        break;
+      }
+    }
     if (!m || (write && !(m.prot & PROT_WRITE)) || (!write && !(m.prot & PROT_READ))) throw new ProcessExit(0, SIGSEGV);
     return m;
   }
@@ -213,12 +238,17 @@ export class Libc {
         if (pfd.revents) count++;
       }
       if (count || timedOut || timeoutMs === 0) {
-        this.k.record('poll', fds.map((x) => this.file(x.fd)?.path ?? `fd ${x.fd}`).join(','), timeoutMs, String(count));
+        const what = fds.length === 1 ? this.pollName(fds[0].fd) : fds.map((x) => this.pollName(x.fd)).join(',');
+        this.k.record('poll', what, timeoutMs, decimal(count));
         return yield* this.exit(count);
       }
       const remaining = deadline === null ? null : Math.max(0, deadline - this.k.machine.now());
       if (!(yield* this.k.sleepOn(table, remaining))) timedOut = true;
     }
+  }
+
+  private pollName(fd: number): string {
+    return this.file(fd)?.path ?? `fd ${fd}`;
   }
 
   *nanosleep(ns: number): GuestStep<number> {

@@ -46,6 +46,18 @@ export class Process {
     return this.sys.k;
   }
 
+  private actorComm: string | null = null;
+  private actorName = '';
+
+  /** `<vm>:pid N comm`, the actor of this process's trace events (rebuilt when exec renames it). */
+  traceActor(): string {
+    if (this.actorComm !== this.comm) {
+      this.actorComm = this.comm;
+      this.actorName = `${this.k.machine.name}:pid ${this.pid} ${this.comm}`;
+    }
+    return this.actorName;
+  }
+
   /** Called by the scheduler when the body returns (a wait status from `runBody`). */
   finished(_v: number): void {
     const st = this.exit ?? { code: 0, signal: 0 };
@@ -55,7 +67,7 @@ export class Process {
     this.state = 'zombie';
     this.gen = null;
     const status = shellStatus(st);
-    this.k.trace?.add('guest-process', `${this.k.machine.name}:pid ${this.pid} ${this.comm}`, 'exit', '', status, st.signal ? `signal ${st.signal}` : undefined);
+    this.k.trace?.add('guest-process', this.traceActor(), 'exit', '', status, st.signal ? `signal ${st.signal}` : undefined);
     this.sys.notify({ kind: 'exit', pid: this.pid, comm: this.comm, status });
     if (this.parent) this.parent.childExit.wakeUp();
     else this.k.processes.delete(this.pid);

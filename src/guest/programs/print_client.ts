@@ -5,6 +5,7 @@ import { CamkesLib } from './camkeslib';
 import { assertThat } from './libc-extra';
 
 const FILE = 'print_client.c';
+const UTF8 = new TextEncoder();
 
 /**
  * The tutorial's print_client (apps/crossvm_tutorial/pkgs/print_client/print_client.c), line for
@@ -23,11 +24,13 @@ export function* printClient(c: Libc, argv: string[]): GuestStep<number> {
   yield* assertThat(c, data !== MAP_FAILED, 'data != MAP_FAILED', { file: FILE, line: 25 });
   const dataportSize = yield* lib.dataport_get_size(dataFd);
   yield* assertThat(c, dataportSize > 0, 'dataport_size > 0', { file: FILE, line: 28 });
+  // strncpy's bytes: one buffer for every argument, cleared before each copy.
+  const buf = new Uint8Array(dataportSize);
   for (let i = 1; i < argv.length; i++) {
     // strncpy(data, argv[i], dataport_size): copies at most size bytes and pads with NULs.
-    const src = new TextEncoder().encode(argv[i]);
-    const buf = new Uint8Array(dataportSize);
-    buf.set(src.subarray(0, dataportSize));
+    const src = UTF8.encode(argv[i]);
+    buf.fill(0);
+    buf.set(src.length > dataportSize ? src.subarray(0, dataportSize) : src);
     yield* c.store(data, buf);
     yield* lib.emits_event_emit(doPrintFd);
     yield* lib.consumes_event_wait(donePrintingFd);

@@ -3,9 +3,11 @@ import type { Word, WordPart } from './ast';
 
 /** True when an unquoted part of the word holds a pattern character (ash globs only those). */
 export function hasGlob(word: Word): boolean {
-  const scan = (parts: readonly WordPart[]): boolean => parts.some((p) => p.kind === 'literal' && !p.quoted && /[*?[]/.test(p.value));
-  return scan(word.parts);
+  for (const p of word.parts) if (p.kind === 'literal' && !p.quoted && GLOB_CHAR.test(p.value)) return true;
+  return false;
 }
+
+const GLOB_CHAR = /[*?[]/;
 
 function toRegExp(pattern: string): RegExp {
   let re = '';

@@ -3,7 +3,7 @@ import type { GuestStep } from '../kernel/kernel';
 import { shellStatus, spawnProcess } from '../kernel/process';
 import type { Program, Word, WordPart } from './ast';
 import { ShellExit, type Shell } from './exec';
-import { expandWord, expandWordToString, type ExpansionEnv } from './expand';
+import { expandWord, expandWordToString, literalWord, type ExpansionEnv } from './expand';
 import { globPaths, hasGlob } from './glob';
 
 /** The shell's variables and special parameters as expansion sees them. */
@@ -63,12 +63,28 @@ function* captureOutput(sh: Shell, prog: Program): GuestStep<string> {
   return new TextDecoder().decode(Uint8Array.from(chunks));
 }
 
+/**
+ * The fields of a word with no expansion in it (most command words), as `expandWord` would give
+ * them without building an environment: quote removal leaves one field, or none when nothing
+ * quoted and nothing left (only an unquoted empty word, which the lexer never makes).
+ */
+function literalFields(w: Word): string[] | undefined {
+  const text = literalWord(w);
+  if (text === undefined) return undefined;
+  if (text !== '') return [text];
+  for (const p of w.parts) if (p.kind === 'single' || p.kind === 'double' || (p.kind === 'literal' && p.quoted)) return [text];
+  return [];
+}
+
 /** Command words to fields, with pathname expansion of unquoted patterns (kept when nothing matches). */
 export function* expandWords(sh: Shell, words: readonly Word[]): GuestStep<string[]> {
   const out: string[] = [];
   for (const w of words) {
-    const subs = yield* substitutions(sh, w);
-    const fields = guard(sh, w.pos, () => expandWord(w, expansionEnv(sh, subs)));
+    let fields = literalFields(w);
+    if (!fields) {
+      const subs = yield* substitutions(sh, w);
+      fields = guard(sh, w.pos, () => expandWord(w, expansionEnv(sh, subs)));
+    }
     if (hasGlob(w)) {
       for (const f of fields) {
         const matches = globPaths(sh.p.sys.vfs, f, sh.p.cwd);

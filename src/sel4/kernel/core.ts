@@ -104,8 +104,7 @@ export class KernelCore {
 
   /** The capability at `cptr` in `cspace` (single-level CSpace: the CPtr is the slot index). */
   lookup(cspace: CNode, cptr: CPtr): Cap | null {
-    const s = cspace.slots[cptr];
-    return s === undefined ? null : s.cap;
+    return cspace.capAt(cptr);
   }
 
   at(time: number, fn: () => void) {

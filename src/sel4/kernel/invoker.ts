@@ -106,7 +106,7 @@ export class Invoker {
     if (typeof c === 'string') return this.refuse(op, ut, c);
     const dest = req.dest === undefined ? this.cspace : (this.arg(req.dest, 'CNode')?.object as CNode | undefined);
     if (!dest) return this.refuse(op, ut, 'seL4_FailedLookup');
-    const r = retype(this.k, this.cspace.slots[ut], { ...req, dest });
+    const r = retype(this.k, this.cspace.slot(ut)!, { ...req, dest });
     this.k.record(op, c.object.name, req.type, r, `${dest.name}[${req.offset}]`);
     return r;
   }

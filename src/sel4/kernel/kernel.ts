@@ -105,7 +105,7 @@ export class Kernel {
     this.machine = new Machine(k, this.irqs);
     const cn = (this.rootCNode = k.objects.add(new CNode(k.objects.newId(), 'root cnode', opts.rootCNodeBits ?? 12)));
     const rootTcb = k.objects.add(new TCB(k.objects.newId(), 'rootserver', k, cn));
-    const put = (i: number, o: CNode | TCB | IRQControl | IOPortControl | Untyped) => insertCap(cn.slots[i], new Cap(o, AllRights, 0, true), null);
+    const put = (i: number, o: CNode | TCB | IRQControl | IOPortControl | Untyped) => insertCap(cn.slot(i)!, new Cap(o, AllRights, 0, true), null);
     put(InitCaps.seL4_CapInitThreadTCB, rootTcb);
     put(InitCaps.seL4_CapInitThreadCNode, cn);
     put(InitCaps.seL4_CapIRQControl, k.objects.add(new IRQControl(k.objects.newId(), 'irq control')));

@@ -199,21 +199,17 @@ export class Sys extends Invoker {
   }
 
   // --- Memory through the thread's VSpace ------------------------------------------------------
+  // Each access loops: try it; on a miss raise the VMFault and wait for the handler's reply. The
+  // reply completes the access when it carries a value (an emulated device access); an empty
+  // reply restarts it, as seL4 restarts the faulting instruction. Written out per access kind
+  // (no closures) because guest and component memory traffic goes through here.
 
-  private *access<T>(attempt: () => T | AccessFault, fault: (f: AccessFault) => Fault, emulated: (r: Received) => T): Blocking<T> {
-    for (;;) {
-      if (!this.enter()) {
-        yield* this.until();
-        continue;
-      }
-      const r = this.self.vspace ? attempt() : ({ addr: 0, kind: 'read', reason: 'unmapped' } as AccessFault);
-      if (!isFault(r)) return r as T;
-      raiseFault(this.env.k, this.self, fault(r));
-      const v = yield;
-      // The handler's reply completes the access when it carries a value (an emulated device
-      // access); an empty reply restarts it, as seL4 restarts the faulting instruction.
-      if (v !== RESTART && typeof v === 'object' && v !== null && (v as Received).mrs.length > 0) return emulated(v as Received);
-    }
+  /** Raises `f` as a VMFault and waits for the reply: the Received when it carries a value, else null (restart). */
+  private *faulted(f: AccessFault, size: number, value?: number): Blocking<Received | null> {
+    raiseFault(this.env.k, this.self, this.vmFault(f, size, value));
+    const v = yield;
+    if (v !== RESTART && typeof v === 'object' && v !== null && (v as Received).mrs.length > 0) return v as Received;
+    return null;
   }
 
   private vmFault(f: AccessFault, size: number, value?: number): Fault {
@@ -222,19 +218,67 @@ export class Sys extends Invoker {
 
   /** A 1/2/4-byte load at `vaddr`; a miss is a VMFault (a handler reply with MR0 supplies the value). */
   *load(vaddr: number, size: 1 | 2 | 4 = 4): Blocking<number> {
-    return yield* this.access(() => this.self.vspace!.load(vaddr, size), (f) => this.vmFault(f, size), (r) => r.mrs[0] >>> 0);
+    for (;;) {
+      if (!this.enter()) {
+        yield* this.until();
+        continue;
+      }
+      const vs = this.self.vspace;
+      const r = vs ? vs.load(vaddr, size) : NO_VSPACE;
+      if (typeof r === 'number') return r;
+      const reply = yield* this.faulted(r, size);
+      if (reply) return reply.mrs[0] >>> 0;
+    }
   }
 
   *store(vaddr: number, size: 1 | 2 | 4, value: number): Blocking<void> {
-    yield* this.access(() => this.self.vspace!.store(vaddr, size, value) ?? undefined, (f) => this.vmFault(f, size, value), () => undefined);
+    for (;;) {
+      if (!this.enter()) {
+        yield* this.until();
+        continue;
+      }
+      const vs = this.self.vspace;
+      const f = vs ? vs.store(vaddr, size, value) : NO_VSPACE;
+      if (!f) return;
+      if (yield* this.faulted(f, size, value)) return;
+    }
   }
 
   *readBytes(vaddr: number, len: number): Blocking<Uint8Array> {
-    return yield* this.access(() => this.self.vspace!.readBytes(vaddr, len), (f) => this.vmFault(f, 1), () => new Uint8Array(len));
+    const out = new Uint8Array(len);
+    yield* this.readInto(vaddr, out, len);
+    return out;
+  }
+
+  /** `readBytes` into the first `len` bytes of `out`, a buffer the caller reuses. */
+  *readInto(vaddr: number, out: Uint8Array, len = out.length): Blocking<void> {
+    for (;;) {
+      if (!this.enter()) {
+        yield* this.until();
+        continue;
+      }
+      const vs = this.self.vspace;
+      const f = vs ? vs.readInto(vaddr, out, len) : NO_VSPACE;
+      if (!f) return;
+      if (yield* this.faulted(f, 1)) {
+        // An emulated completion supplies no bytes: the read gives zeros.
+        out.fill(0, 0, len);
+        return;
+      }
+    }
   }
 
   *writeBytes(vaddr: number, data: Uint8Array): Blocking<void> {
-    yield* this.access(() => this.self.vspace!.writeBytes(vaddr, data) ?? undefined, (f) => this.vmFault(f, 1), () => undefined);
+    for (;;) {
+      if (!this.enter()) {
+        yield* this.until();
+        continue;
+      }
+      const vs = this.self.vspace;
+      const f = vs ? vs.writeBytes(vaddr, data) : NO_VSPACE;
+      if (!f) return;
+      if (yield* this.faulted(f, 1)) return;
+    }
   }
 
   // --- Guest side of an ARM VCPU -----------------------------------------------------------------
@@ -268,6 +312,5 @@ export class Sys extends Invoker {
   }
 }
 
-function isFault(r: unknown): r is AccessFault {
-  return typeof r === 'object' && r !== null && !(r instanceof Uint8Array) && 'reason' in r;
-}
+/** What an access by a thread without a VSpace raises. */
+const NO_VSPACE: AccessFault = Object.freeze({ addr: 0, kind: 'read', reason: 'unmapped' });

@@ -45,22 +45,85 @@ export class Slot {
 
 export class CNode extends KObject {
   readonly type = 'CNode';
-  readonly slots: Slot[];
+  readonly size: number;
+  /**
+   * Slot objects by index, made on first touch: a VM's CNode has thousands of slots of which a
+   * handful are ever used, and building them all up front dominated instantiation (and GC). An
+   * index never touched is an empty slot with no derivation-tree links, exactly what an eagerly
+   * built Slot would be.
+   */
+  private readonly table: (Slot | undefined)[];
+  /**
+   * Every slot as an array (index -> Slot, `length` = size). Kept for callers that index or
+   * iterate it; reading an index makes that slot. Kernel paths use `slot`, `capAt` and `used`.
+   */
+  readonly slots: readonly Slot[];
   constructor(
     id: number,
     name: string,
     readonly radix: number,
   ) {
     super(id, name);
-    this.slots = new Array(2 ** radix);
-    for (let i = 0; i < this.slots.length; i++) this.slots[i] = new Slot(this, i);
-  }
-  get size(): number {
-    return this.slots.length;
+    this.size = 2 ** radix;
+    // Grown as slots are touched (not preallocated: most of a large CNode is never touched).
+    this.table = [];
+    this.slots = slotView(this, this.table);
   }
   slot(index: number): Slot | undefined {
-    return Number.isInteger(index) && index >= 0 && index < this.slots.length ? this.slots[index] : undefined;
+    if (!(Number.isInteger(index) && index >= 0 && index < this.size)) return undefined;
+    return (this.table[index] ??= new Slot(this, index));
   }
+  /** The cap at `index`, or null (empty or out of range) without making a Slot. */
+  capAt(index: number): Cap | null {
+    const s = this.table[index];
+    return s === undefined ? null : s.cap;
+  }
+  /** Slots that have been touched, in index order (every occupied slot is among them). */
+  used(): Slot[] {
+    const out: Slot[] = [];
+    this.table.forEach((s) => out.push(s!));
+    return out;
+  }
+}
+
+/** The slot index a property key names, or -1. */
+function isIndex(p: string | symbol, size: number): number {
+  if (typeof p !== 'string') return -1;
+  const n = Number(p);
+  return Number.isInteger(n) && n >= 0 && n < size && String(n) === p ? n : -1;
+}
+
+/** The array-shaped view of a CNode's slots (see `CNode.slots`). */
+function slotView(cn: CNode, table: (Slot | undefined)[]): readonly Slot[] {
+  return new Proxy(table as Slot[], {
+    get(target, p, receiver) {
+      if (p === 'length') return cn.size;
+      const i = isIndex(p, cn.size);
+      return i >= 0 ? cn.slot(i) : Reflect.get(target, p, receiver);
+    },
+    has(target, p) {
+      return isIndex(p, cn.size) >= 0 || Reflect.has(target, p);
+    },
+    getOwnPropertyDescriptor(target, p) {
+      if (p === 'length') return { value: cn.size, writable: true, enumerable: false, configurable: false };
+      const i = isIndex(p, cn.size);
+      if (i >= 0) cn.slot(i);
+      return Reflect.getOwnPropertyDescriptor(target, p);
+    },
+    ownKeys(target) {
+      for (let i = 0; i < cn.size; i++) cn.slot(i);
+      return Reflect.ownKeys(target);
+    },
+    set() {
+      return false;
+    },
+    defineProperty() {
+      return false;
+    },
+    deleteProperty() {
+      return false;
+    },
+  });
 }
 
 /** Places `cap` in the empty slot `dest` as a child of `parent` (or as a root when null). */

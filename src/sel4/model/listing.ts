@@ -19,7 +19,7 @@ export function capListing(objects: readonly KObject[]): CapListingEntry[] {
   const cnodes = objects.filter((o): o is CNode => o.type === 'CNode').sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id - b.id));
   const out: CapListingEntry[] = [];
   for (const cn of cnodes)
-    for (const s of cn.slots)
+    for (const s of cn.used())
       if (s.cap) out.push({ cnode: cn.name, slot: s.index, type: s.cap.object.type, object: s.cap.object.name, rights: formatRights(s.cap.rights), badge: s.cap.badge });
   return out;
 }

@@ -34,13 +34,21 @@ export class Frame extends KObject {
     return this.chunks.size * CHUNK;
   }
 
+  /** The last chunk found, since word accesses come in runs on one page. */
+  private lastIndex = -1;
+  private lastChunk: Uint8Array | undefined = undefined;
+
   private chunk(offset: number, create: boolean): Uint8Array | undefined {
     const i = Math.floor(offset / CHUNK);
+    if (i === this.lastIndex) return this.lastChunk;
     let c = this.chunks.get(i);
-    if (!c && create) {
+    if (!c) {
+      if (!create) return undefined;
       c = new Uint8Array(CHUNK);
       this.chunks.set(i, c);
     }
+    this.lastIndex = i;
+    this.lastChunk = c;
     return c;
   }
 
@@ -55,6 +63,14 @@ export class Frame extends KObject {
 
   /** Little-endian unsigned read of 1, 2 or 4 bytes (ARM and x86 guests are little-endian). */
   readU(offset: number, size: 1 | 2 | 4): number {
+    const o = offset & (CHUNK - 1);
+    if (o + size <= CHUNK) {
+      const c = this.chunk(offset, false);
+      if (!c) return 0;
+      if (size === 1) return c[o];
+      if (size === 2) return c[o] | (c[o + 1] << 8);
+      return (c[o] | (c[o + 1] << 8) | (c[o + 2] << 16) | (c[o + 3] << 24)) >>> 0;
+    }
     let v = 0;
     for (let i = size - 1; i >= 0; i--) v = v * 256 + this.readByte(offset + i);
     return v;
@@ -62,6 +78,12 @@ export class Frame extends KObject {
 
   writeU(offset: number, size: 1 | 2 | 4, value: number): void {
     let v = value >>> 0;
+    const o = offset & (CHUNK - 1);
+    if (o + size <= CHUNK) {
+      const c = this.chunk(offset, true)!;
+      for (let i = 0; i < size; i++, v >>>= 8) c[o + i] = v & 0xff;
+      return;
+    }
     for (let i = 0; i < size; i++) {
       this.writeByte(offset + i, v & 0xff);
       v >>>= 8;
@@ -72,9 +94,10 @@ export class Frame extends KObject {
     for (let done = 0; done < len; ) {
       const o = offset + done;
       const within = Math.min(len - done, CHUNK - (o & (CHUNK - 1)));
-      const c = this.chunk(o, false);
-      if (c) out.set(c.subarray(o & (CHUNK - 1), (o & (CHUNK - 1)) + within), outOffset + done);
-      else out.fill(0, outOffset + done, outOffset + done + within);
+      const c = this.chunks.get(Math.floor(o / CHUNK));
+      if (!c) out.fill(0, outOffset + done, outOffset + done + within);
+      else if (within === CHUNK) out.set(c, outOffset + done);
+      else out.set(c.subarray(o & (CHUNK - 1), (o & (CHUNK - 1)) + within), outOffset + done);
       done += within;
     }
   }
@@ -83,7 +106,13 @@ export class Frame extends KObject {
     for (let done = 0; done < data.length; ) {
       const o = offset + done;
       const within = Math.min(data.length - done, CHUNK - (o & (CHUNK - 1)));
-      this.chunk(o, true)!.set(data.subarray(done, done + within), o & (CHUNK - 1));
+      const i = Math.floor(o / CHUNK);
+      let c = this.chunks.get(i);
+      if (!c) {
+        c = new Uint8Array(CHUNK);
+        this.chunks.set(i, c);
+      }
+      c.set(within === data.length ? data : data.subarray(done, done + within), o & (CHUNK - 1));
       done += within;
     }
   }
@@ -91,5 +120,7 @@ export class Frame extends KObject {
   /** Forgets the contents (the object is reused after its untyped was revoked). */
   clear(): void {
     this.chunks.clear();
+    this.lastIndex = -1;
+    this.lastChunk = undefined;
   }
 }

@@ -37,7 +37,7 @@ export function retype(k: KernelCore, utSlot: Slot, a: RetypeArgs): SeL4ErrorNam
   if (objBits === 'range') return 'seL4_RangeError';
   if (!Number.isInteger(count) || count < 1 || count > RETYPE_FAN_OUT_LIMIT) return 'seL4_RangeError';
   if (!Number.isInteger(a.offset) || a.offset < 0 || a.offset + count > a.dest.size) return 'seL4_RangeError';
-  for (let i = 0; i < count; i++) if (a.dest.slots[a.offset + i].cap) return 'seL4_DeleteFirst';
+  for (let i = 0; i < count; i++) if (a.dest.capAt(a.offset + i)) return 'seL4_DeleteFirst';
   if (ut.device && a.type !== 'Frame' && a.type !== 'Untyped') return 'seL4_InvalidArgument';
   if (utSlot.children.length === 0) ut.freeIndex = 0;
   const objSize = 2 ** objBits;
@@ -46,7 +46,7 @@ export function retype(k: KernelCore, utSlot: Slot, a: RetypeArgs): SeL4ErrorNam
   for (let i = 0; i < count; i++) {
     const name = typeof a.name === 'string' ? (count === 1 ? a.name : `${a.name}[${i}]`) : (a.name[i] ?? `${a.name[0]}[${i}]`);
     const o = createObject(k, a.type, name, sizeArg, ut.paddr + start + i * objSize, ut.device, objBits);
-    insertCap(a.dest.slots[a.offset + i], new Cap(o, AllRights, 0, true), utSlot);
+    insertCap(a.dest.slot(a.offset + i)!, new Cap(o, AllRights, 0, true), utSlot);
   }
   ut.freeIndex = start + count * objSize;
   return 'seL4_NoError';

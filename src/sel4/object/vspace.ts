@@ -77,6 +77,7 @@ export class VSpace extends KObject {
     const size = 2 ** frame.sizeBits;
     this.maps[this.cfg.pageBits.indexOf(frame.sizeBits)].delete(cap.mapping.vaddr / size);
     cap.mapping = null;
+    this.last = undefined;
   }
 
   private overlaps(vaddr: number, size: number): boolean {
@@ -95,13 +96,26 @@ export class VSpace extends KObject {
     return false;
   }
 
+  /**
+   * The mapping found last and its end: accesses come in runs on one page. Only an unmap can
+   * make it stale (a remap changes rights in the same record; a new mapping never overlaps).
+   */
+  private last: Mapping | undefined = undefined;
+  private lastEnd = 0;
+
   /** The mapping covering `vaddr`, if any. */
   lookup(vaddr: number): Mapping | undefined {
+    const l = this.last;
+    if (l && vaddr >= l.vaddr && vaddr < this.lastEnd) return l;
     for (let i = 0; i < this.maps.length; i++) {
       const m = this.maps[i];
       if (m.size === 0) continue;
       const e = m.get(Math.floor(vaddr / 2 ** this.cfg.pageBits[i]));
-      if (e) return e;
+      if (e) {
+        this.last = e;
+        this.lastEnd = e.vaddr + 2 ** e.sizeBits;
+        return e;
+      }
     }
     return undefined;
   }
@@ -142,6 +156,14 @@ export class VSpace extends KObject {
 
   readBytes(vaddr: number, len: number): Uint8Array | AccessFault {
     const out = new Uint8Array(len);
+    return this.readInto(vaddr, out, len) ?? out;
+  }
+
+  /**
+   * `readBytes` into the first `len` bytes of `out` (a caller's buffer, reused across reads).
+   * On a fault `out` may hold part of the range; the fault is returned.
+   */
+  readInto(vaddr: number, out: Uint8Array, len = out.length): AccessFault | null {
     for (let done = 0; done < len; ) {
       const m = this.check(vaddr + done, 'read');
       if (!('frame' in m)) return m;
@@ -149,12 +171,21 @@ export class VSpace extends KObject {
       m.frame.read(vaddr + done - m.vaddr, out, done, n);
       done += n;
     }
-    return out;
+    return null;
   }
 
   writeBytes(vaddr: number, data: Uint8Array): AccessFault | null {
+    if (data.length === 0) return null;
     // Check the whole range first so that a faulting write changes nothing.
-    for (let done = 0; done < data.length; ) {
+    const first = this.check(vaddr, 'write');
+    if (!('frame' in first)) return first;
+    const firstN = Math.min(data.length, first.vaddr + 2 ** first.sizeBits - vaddr);
+    if (firstN === data.length) {
+      // One mapping holds it all (the usual case): no second walk, no view of `data`.
+      first.frame.write(vaddr - first.vaddr, data);
+      return null;
+    }
+    for (let done = firstN; done < data.length; ) {
       const m = this.check(vaddr + done, 'write');
       if (!('frame' in m)) return m;
       done += Math.min(data.length - done, m.vaddr + 2 ** m.sizeBits - (vaddr + done));

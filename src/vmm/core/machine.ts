@@ -120,9 +120,12 @@ export abstract class VcpuMachine implements GuestMachine {
   /** The exit reason name the architecture uses (`EPT_VIOLATION`, `VMCALL`...). */
   protected abstract exitName(kind: 'memory'): string;
 
-  /** Returns at once while the VM runs; once it died, blocks the guest forever. */
-  protected *online(): Blocking<void> {
-    if (!this.vm.alive) yield* this.offline();
+  /**
+   * Returns at once while the VM runs; once it died, blocks the guest forever. Not a generator
+   * function: every exit passes here, and a live VM gets a finished generator instead of a new one.
+   */
+  protected online(): Blocking<void> {
+    return this.vm.alive ? FINISHED : this.offline();
   }
 
   /** The VM dies with the architecture's fatal-error output; never returns. */
@@ -150,6 +153,10 @@ export abstract class VcpuMachine implements GuestMachine {
   abstract consoleWrite(bytes: Uint8Array): Blocking<void>;
   abstract consoleRead(max: number): Blocking<Uint8Array>;
 }
+
+/** A generator that has already returned: `yield*` on it gives undefined at once, whoever shares it. */
+const FINISHED: Blocking<void> = (function* (): Blocking<void> {})();
+FINISHED.next();
 
 function isAccessSize(n: number): n is 1 | 2 | 4 {
   return n === 1 || n === 2 || n === 4;

@@ -53,6 +53,8 @@ export class ConsoleDevice {
 }
 
 export function latin1(bytes: Uint8Array): string {
+  // Short writes (echoed keystrokes, one byte each) are most of them: no spread, no view.
+  if (bytes.length === 1) return String.fromCharCode(bytes[0]);
   let s = '';
   for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
   return s;

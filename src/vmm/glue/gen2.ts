@@ -1,7 +1,7 @@
 import { errorAt, type SourcePos } from '../../diagnostics';
 import { exprText, type CExpr, type CInit } from './c-expr';
 import type { CallExpr } from './c-parser';
-import { ARM_CONNECTION_FIELDS, CONNECTION_STRUCT, CONSUMES_EVENT_FIELDS, GEN2_INIT, SUFFIX, X86_CONNECTION_FIELDS } from './layouts';
+import { ARM_CONNECTION_FIELDS, CONNECTION_STRUCT, CONSUMES_EVENT_FIELDS, GEN2_INIT, HEADER_CONSTANTS, SUFFIX, X86_CONNECTION_FIELDS } from './layouts';
 import { generatedSymbol, isNullPointer, structFields, type CFunction, type CVar, type GlueScope } from './scope';
 import type { GlueAsyncHandler, GlueConnection, GlueConnectionsInit, GlueConsume, GlueSymbol, VmmGlue } from './types';
 
@@ -19,7 +19,7 @@ export function readGen2(scope: GlueScope): Pick<VmmGlue, 'connections' | 'conne
     connectionsInit = {
       function: fn.name,
       callPos: call.pos,
-      baseAddress: scope.int(call.args[1]),
+      ...baseAddress(scope, fn, call.args[1]),
       baseAddressPos: call.args[1].pos,
       arrayArg: { array: array.name, arrayPos: call.args[2].pos, length: scope.arrayLength(array), count: scope.int(call.args[3]), countPos: call.args[3].pos },
       args: call.args,
@@ -58,6 +58,17 @@ export function hasGen2(scope: GlueScope): { pos: SourcePos; what: string } | un
   if (v) return { pos: v.pos, what: `${v.name}[]` };
   const m = scope.invocations.find((i) => i.name === 'CROSS_VM_CONNECTION');
   return m && { pos: m.pos, what: 'CROSS_VM_CONNECTION()' };
+}
+
+/**
+ * The base address argument: a constant, or a parameter of the glue function, which its caller
+ * supplies. Only x86 Init calls app glue with an address (string_reverse's
+ * `init_cross_vm_connections(vm, connection_base_addr)`); UNCONFIRMED how, so the value taken is
+ * Init's `CROSS_VM_BASE_ADDRESS`, kept in HEADER_CONSTANTS.
+ */
+function baseAddress(scope: GlueScope, fn: CFunction, e: CExpr): { baseAddress: number; baseAddressParam?: string } {
+  if (e.kind === 'ident' && fn.params.some((p) => p.name === e.name)) return { baseAddress: Number(HEADER_CONSTANTS.CROSS_VM_BASE_ADDRESS), baseAddressParam: e.name };
+  return { baseAddress: scope.int(e) };
 }
 
 function findInitCall(scope: GlueScope): { fn: CFunction; call: CallExpr } | undefined {

@@ -101,6 +101,8 @@ export interface GlueConnectionsInit {
   readonly function: string;
   readonly callPos: SourcePos;
   readonly baseAddress: number;
+  /** Set when the address is a parameter of `function`, supplied by its caller (x86 Init). */
+  readonly baseAddressParam?: string;
   readonly baseAddressPos: SourcePos;
   readonly arrayArg: GlueArrayArg;
   readonly args: readonly CExpr[];

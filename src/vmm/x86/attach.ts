@@ -6,6 +6,8 @@ import type { SerialSink } from '../core';
 import type { GuestOS } from '../guest-machine';
 import { installGen1, type CrossVmGen1 } from '../crossvm/gen1';
 import { parseCFile, readVmmGlue, type GlueSource } from '../glue';
+import { PciBus } from '../pci';
+import { X86Gen2 } from './gen2';
 import { registerGlueHandlers } from './poke';
 import type { PciConfigSpace } from './pci-ports';
 import { X86Vmm } from './vmm';
@@ -22,12 +24,14 @@ export interface AttachX86Options {
   readonly glue?: readonly GlueSource[];
   /** Whether the glue is cross-VM glue (app.yaml `generation: 1`); other glue may only add handlers. */
   readonly generation?: 1 | 2 | 'none';
+  /** The vPCI bus; with generation-2 glue and none given, a new `PciBus` carries the connections. */
   readonly pci?: PciConfigSpace | null;
 }
 
 export interface AttachedX86Vm {
   readonly vmm: X86Vmm;
   readonly gen1?: CrossVmGen1;
+  readonly gen2?: X86Gen2;
 }
 
 /**
@@ -43,6 +47,7 @@ export function attachX86Vmm(sys: InstantiatedSystem, name: string, o: AttachX86
   const ramMb = rt.int('guest_ram_mb');
   if (ramMb === undefined || ramMb <= 0) throw errorAt(is.instance.pos, `${name}.guest_ram_mb must be a positive number of MiB`);
   const control = is.threads.find((t) => t.kind === 'control');
+  const gen2Bus = o.generation === 2 && o.glue?.length && !o.pci ? new PciBus() : null;
   const vmm = new X86Vmm({
     kernel: sys.kernel,
     name,
@@ -55,20 +60,24 @@ export function attachX86Vmm(sys: InstantiatedSystem, name: string, o: AttachX86
     priority: control?.priority ?? 254,
     guest: o.guest,
     rootSlot: freeRootSlots(sys.kernel),
-    pci: o.pci ?? null,
+    pci: o.pci ?? gen2Bus,
   });
   let gen1: CrossVmGen1 | undefined;
+  let gen2: X86Gen2 | undefined;
   if (o.glue && o.glue.length) {
     if (o.generation === 1) gen1 = installGen1(vmm, readVmmGlue(o.glue), rt);
+    if (gen2Bus) gen2 = new X86Gen2(vmm, gen2Bus, readVmmGlue(o.glue), rt, is.instance.pos);
     registerGlueHandlers(vmm, o.glue.map((g) => parseCFile(g.text, g.path)));
   }
-  return { vmm, gen1 };
+  return { vmm, gen1, gen2 };
 }
 
 /** The serial output as the VMM writes to it: its own messages as layer 'vmm', guest console as 'guest-kernel'. */
 export function serialSink(serial: SerialOutput, vm: string): SerialSink {
+  // Built once: the guest console writes here for every echoed keystroke.
+  const consoleOpts = { layer: 'guest-kernel', op: 'console', actor: `${vm}:console` } as const;
   return {
-    write: (source, text) => serial.write(source, text, source === vm ? { layer: 'guest-kernel', op: 'console', actor: `${vm}:console` } : { layer: 'vmm', actor: source }),
+    write: (source, text) => serial.write(source, text, source === vm ? consoleOpts : { layer: 'vmm', actor: source }),
   };
 }
 

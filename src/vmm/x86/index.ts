@@ -8,3 +8,4 @@ export { VmcallRegistry, unknownTokenMessage, type VmcallHandler, type GuestRegi
 export { guestContextLines, VM_FATAL_ERROR_LINE, EXIT_REASON, UNMODELLED_CPU_STATE, type ExitInfo } from './context';
 export { pokeHandler, POKE_TOKEN, registerGlueHandlers } from './poke';
 export { attachX86Vmm, isX86VmInstance, serialSink, type AttachX86Options, type AttachedX86Vm } from './attach';
+export { X86Gen2 } from './gen2';

@@ -28,6 +28,15 @@ export interface X86Devices {
   readonly asyncNtfn: Notification;
 }
 
+/**
+ * Passthrough hooks (src/vmm/passthrough/route-x86.ts): port ranges the VMM forwards to the host
+ * through IOPort caps, and what runs at the guest's EOI of a line (the seL4 IRQ handler's Ack).
+ */
+export interface X86PassthroughHooks {
+  readonly ports: { readonly first: number; readonly last: number; in(port: number, size: 1 | 2 | 4): number; out(port: number, size: 1 | 2 | 4, value: number): void }[];
+  readonly onEoi: ((line: number) => void)[];
+}
+
 const NO_REGS: GuestRegisters = { eax: 0, ebx: 0, ecx: 0, edx: 0, esi: 0, edi: 0, ebp: 0 };
 
 /**
@@ -41,6 +50,7 @@ export class X86Machine extends VcpuMachine {
   /** The registers of the last vmcall (the context dump prints them). */
   regs: GuestRegisters = NO_REGS;
   private exit: ExitInfo = { reason: 0, qualification: 0, instructionLength: 0, guestPhysical: 0 };
+  readonly passthrough: X86PassthroughHooks = { ports: [], onEoi: [] };
 
   constructor(
     vm: VmCore,
@@ -117,6 +127,8 @@ export class X86Machine extends VcpuMachine {
     if (d.pic.handles(port)) return d.pic.ioIn(port);
     if (d.com1.handles(port)) return d.com1.ioIn(port);
     if (d.pci.handles(port)) return d.pci.ioIn(port, size);
+    const p = this.passthrough.ports.find((r) => port >= r.first && port <= r.last);
+    if (p) return p.in(port, size);
     // UNCONFIRMED: ports with no emulation read as a floating ISA bus (all ones).
     return size === 1 ? 0xff : size === 2 ? 0xffff : 0xffffffff;
   }
@@ -126,6 +138,7 @@ export class X86Machine extends VcpuMachine {
     if (d.pic.handles(port)) d.pic.ioOut(port, value);
     else if (d.com1.handles(port)) d.com1.ioOut(port, value);
     else if (d.pci.handles(port)) d.pci.ioOut(port, size, value);
+    else this.passthrough.ports.find((r) => port >= r.first && port <= r.last)?.out(port, size, value);
     // UNCONFIRMED: writes to ports with no emulation are dropped.
   }
 
@@ -181,6 +194,7 @@ export class X86Machine extends VcpuMachine {
     yield* this.online();
     this.dev.pic.endOfInterrupt(line);
     this.vm.tracer.event(VMM_OP.eoi, 'i8259', line);
+    for (const f of this.passthrough.onEoi) f(line);
     // The 8250 keeps its interrupt asserted while received data is waiting.
     if (line === COM1_IRQ && this.dev.com1.interrupting) this.dev.pic.raise(COM1_IRQ);
   }

@@ -2,3 +2,4 @@ export { CrossVmConnections, type Gen2ConnectionSpec, type Gen2Env, type Gen2Con
 export * from './messages';
 export { zfLog, zfLogAt, type LogSite } from './zf-log';
 export { gen2SpecsFromGlue, type Gen2GlueBindings, type Gen2Glue } from './from-glue';
+export { gen2Bindings } from './bindings';
