@@ -7,7 +7,11 @@ import { applicabilityExpression, boardsMentioned, specialiseForBoard } from './
 import { buildReports, consoleSummary, keepPreviousSummary, verdictExitStatus } from '../report/build';
 import { simulatorVersion, writeRunInfo } from '../report/run-info';
 
-export const REPORTS_DIR = path.resolve(__dirname, '..', '..', 'reports');
+/**
+ * Where `vmconf test` and `vmconf report` write; `VMCONF_REPORTS_DIR` moves it, so that two runs
+ * in one working tree (or a run beside a review of the last one) do not overwrite each other.
+ */
+export const REPORTS_DIR = path.resolve(process.env.VMCONF_REPORTS_DIR ?? path.resolve(__dirname, '..', '..', 'reports'));
 
 export interface BoardRun {
   readonly board: string;

@@ -1,5 +1,5 @@
 import type { Vfs } from '../kernel/vfs';
-import type { Word, WordPart } from './ast';
+import type { Word } from './ast';
 
 /** True when an unquoted part of the word holds a pattern character (ash globs only those). */
 export function hasGlob(word: Word): boolean {

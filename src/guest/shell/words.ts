@@ -68,7 +68,7 @@ function* captureOutput(sh: Shell, prog: Program): GuestStep<string> {
  * them without building an environment: quote removal leaves one field, or none when nothing
  * quoted and nothing left (only an unquoted empty word, which the lexer never makes).
  */
-function literalFields(w: Word): string[] | undefined {
+export function literalFields(w: Word): string[] | undefined {
   const text = literalWord(w);
   if (text === undefined) return undefined;
   if (text !== '') return [text];
