@@ -1,13 +1,18 @@
 // Board and passthrough features: steps build plans with src/vmm/passthrough, run the porting
-// checklist of src/platform/new-board.ts and drive the device models of src/platform/devices on
-// the kernel model. Steps only compare what that code computed.
+// checklist's simulated build (src/guest/drivers/porting-build.ts), construct the Arm VMM and
+// drive the device models of src/platform/devices on the kernel model. Steps only compare what
+// that code computed.
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { DiagnosticError, formatDiagnostic, type Diagnostic } from '../src/diagnostics';
 import { loadCamkes } from '../src/camkes/parser';
 import { resolveAssembly } from '../src/camkes/resolve';
 import { loadDeviceTree, type ArmVm } from '../src/platform';
-import { checklistOutcome, portingChecklist } from '../src/platform/new-board';
+import { checklistOutcome, type ChecklistItem } from '../src/platform/new-board';
+import { simulatePortingBuild } from '../src/guest/drivers/porting-build';
+import { PassthroughGuest } from '../src/guest/drivers/passthrough-guest';
+import { ArmVmm } from '../src/vmm/arm';
+import { GICV2_UNSUPPORTED_ERROR, gicv2Frames } from '../src/vmm/arm/gic-support';
 import { AHCI, AhciController, attachMmio, machineLine } from '../src/platform/devices';
 import { InitCaps, Kernel, type Frame } from '../src/sel4';
 import {
@@ -248,13 +253,78 @@ Then('the root task holds the IRQHandler for line {int}', function (this: Confor
   expect(s.kernel!.root.irqControlGet(InitCaps.seL4_CapIRQControl, line, InitCaps.seL4_CapInitThreadCNode, s.kernel!.allocator().slot())).to.equal('seL4_RevokeFirst');
 });
 
-// ---- porting checklist --------------------------------------------------------------------------
+// ---- porting checklist, decided by the simulated build (src/guest/drivers/porting-build.ts) ------
 
-Then('the porting checklist item {string} holds for this board', function (this: ConformanceWorld, id: string) {
-  const it = portingChecklist(this.platform).find((x) => x.id === id);
-  if (!it) throw new Error(`no checklist item ${id}`);
+/** One simulated build per board and run: the steps are deterministic, and each scenario reads one item. */
+const builds = new Map<string, ChecklistItem[]>();
+
+Then('the simulated build of this board passes its step for the porting checklist item {string}', function (this: ConformanceWorld, id: string) {
+  let items = builds.get(this.platform.name);
+  if (!items) builds.set(this.platform.name, (items = simulatePortingBuild(this.platform)));
+  const it = items.find((x) => x.id === id);
+  if (!it) throw new Error(`no checklist item ${id}: expected one of ${items.map((x) => x.id).join(', ')}`);
   for (const n of it.notes) this.log(`note: ${n}`);
   const outcome = checklistOutcome(this.platform, it);
   if (outcome === 'not-supported') throw new Error(`NOT-SUPPORTED: ${it.reason}`);
   expect(it.ok, it.reason).to.equal(true);
+});
+
+// ---- the Arm VMM build (src/vmm/arm/gic-support.ts) -------------------------------------------
+
+interface VmmBuild {
+  vmm?: ArmVmm;
+  error?: DiagnosticError;
+}
+const vmmBuilds = new WeakMap<ConformanceWorld, VmmBuild>();
+const vmmBuild = (w: ConformanceWorld): VmmBuild => {
+  const b = vmmBuilds.get(w);
+  if (!b) throw new Error('no Arm VMM was constructed: add "When the Arm VMM is constructed for this board"');
+  return b;
+};
+
+When('the Arm VMM is constructed for this board', function (this: ConformanceWorld) {
+  const p = this.platform;
+  const kernel = new Kernel({ arch: p.arch === 'aarch32' ? 'aarch32' : 'aarch64', seed: this.seed, untyped: [{ sizeBits: 30, count: 1, paddr: 0x1_0000_0000 }] });
+  this.trace = kernel.trace;
+  const cnode = kernel.allocator().must('CNode', 'vm0 cnode', 12);
+  const guest = new PassthroughGuest({ drivers: [], gicDistributor: p.gic?.distributor });
+  try {
+    const vmm = new ArmVmm({ kernel, platform: p, name: 'vm0', cnode, ram: { base: 0x40000000, size: 0x100000 }, cmdline: '', serial: { write: () => undefined }, guest });
+    vmm.start();
+    kernel.run({ until: () => guest.probed !== null, maxSteps: 1_000_000 });
+    vmmBuilds.set(this, { vmm });
+  } catch (e) {
+    if (!(e instanceof DiagnosticError)) throw e;
+    vmmBuilds.set(this, { error: e });
+  }
+});
+
+/** The VMM that was built; on a board the VMM does not support, its build error is the NOT-SUPPORTED reason. */
+function builtVmm(w: ConformanceWorld): ArmVmm {
+  const b = vmmBuild(w);
+  if (b.error && !w.platform.vmmSupported) throw new Error(`NOT-SUPPORTED: ${b.error.message}`);
+  if (b.error) throw b.error;
+  return b.vmm!;
+}
+
+Then('its vGIC distributor is emulated at gicv2.h\'s distributor address for the board\'s platform', function (this: ConformanceWorld) {
+  const vmm = builtVmm(this);
+  const at = gicv2Frames(this.platform)!.distributor;
+  expect(vmm.vm.memory.mmioAt(at)?.name, `guest-physical ${hex(at)}`).to.equal('vgic distributor');
+});
+
+Then('gicv2.h\'s GIC frames for the board\'s platform are the board file\'s gic frames', function (this: ConformanceWorld) {
+  builtVmm(this);
+  const f = gicv2Frames(this.platform)!;
+  const g = this.platform.gic!;
+  const shown = (x: { distributor?: number; cpuInterface?: number; vcpuControl?: number; vcpuInterface?: number }) => [x.distributor, x.cpuInterface, x.vcpuControl, x.vcpuInterface].map((n) => (n === undefined ? '-' : hex(n)));
+  expect(shown(g), `${this.platform.file} gic`).to.deep.equal(shown(f));
+});
+
+Then('it is refused with gicv2.h\'s compile error for KernelPlatform {string}, at the board file\'s sel4 section', function (this: ConformanceWorld, platform: string) {
+  const b = vmmBuild(this);
+  expect(b.error, 'the VMM was built').to.not.equal(undefined);
+  const [d] = b.error!.diagnostics;
+  expect(d.message).to.contain(`KernelPlatform ${platform}: `).and.to.contain(GICV2_UNSUPPORTED_ERROR);
+  expect({ file: d.pos.file, line: d.pos.line }).to.deep.equal({ file: this.platform.sel4.pos.file, line: this.platform.sel4.pos.line });
 });

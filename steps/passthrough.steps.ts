@@ -1,10 +1,17 @@
 // Passthrough end to end: a board's VM with its plan realised and routed into a running VMM, the
 // device model behind the passed-through frames and line, and a guest whose drivers count what
 // reaches them (src/guest/drivers). Steps only read what that simulation computed.
-import { Given, Then, When } from '@cucumber/cucumber';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { After, Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
 import { IRQ_HOPS } from '../src/report/svg';
 import type { TraceEvent } from '../src/sel4';
+import { DiagnosticError, formatDiagnostic } from '../src/diagnostics';
+import { buildSystem, type BuiltSystem } from '../src/system';
+import { ArmVmm } from '../src/vmm/arm';
+import { X86Vmm } from '../src/vmm/x86';
 import { armPassthroughRig, type ArmRig } from '../src/guest/drivers/harness-arm';
 import { x86PassthroughRig, x86PlanFromConfig, type X86Rig } from '../src/guest/drivers/harness-x86';
 import type { PassthroughDriver } from '../src/guest/drivers/passthrough-drivers';
@@ -139,4 +146,134 @@ Then('the e1000e driver found its I\\/O BAR at {string}', function (this: Confor
 Then('the e1000e driver read ICR through the IOPort cap for {word}', function (this: ConformanceWorld, range: string) {
   const ev = st(this).x86!.kernel.trace.filter((e) => e.layer === 'kernel' && e.op === 'seL4_X86_IOPort_In32' && e.object === `ioports ${range}`);
   expect(ev.length, 'no seL4_X86_IOPort_In32 on that range').to.be.greaterThan(0);
+});
+
+// ---- passthrough in a built app (src/system/passthrough.ts) --------------------------------------
+
+interface AppState {
+  built?: BuiltSystem;
+  /** A temporary copy of an app this scenario made (removed after the scenario). */
+  copy?: string;
+  error?: DiagnosticError;
+}
+const apps = new WeakMap<ConformanceWorld, AppState>();
+const app = (w: ConformanceWorld): AppState => apps.get(w) ?? (apps.set(w, {}), apps.get(w)!);
+
+After(function (this: ConformanceWorld) {
+  const c = apps.get(this)?.copy;
+  // Only the directory this scenario made under the temp directory.
+  if (c && c.startsWith(tmpdir())) rmSync(c, { recursive: true, force: true });
+});
+
+function buildApp(w: ConformanceWorld, dir: string): void {
+  const s = app(w);
+  try {
+    s.built = buildSystem(dir, { board: w.platform.name, seed: w.seed, anyBoardOfArch: true });
+  } catch (e) {
+    if (!(e instanceof DiagnosticError)) throw e;
+    s.error = e;
+    return;
+  }
+  w.trace = s.built.sys.kernel.trace;
+  s.built.start();
+  // The VMM threads map the devices and start their IRQ servers before any guest work.
+  s.built.sys.kernel.run({ until: 1_000_000, maxSteps: 2_000_000 });
+}
+
+const built = (w: ConformanceWorld): BuiltSystem => {
+  const s = app(w);
+  if (s.error) throw s.error;
+  if (!s.built) throw new Error('no app was built in this scenario');
+  return s.built;
+};
+
+function copyApp(w: ConformanceWorld, name: string, edit: (dir: string) => void): void {
+  const dir = mkdtempSync(join(tmpdir(), `vmconf-pt-${name}-`));
+  app(w).copy = dir;
+  cpSync(resolve('apps', name), dir, { recursive: true });
+  edit(dir);
+}
+
+When('the app {string} is built for this board and its VMMs start', function (this: ConformanceWorld, name: string) {
+  buildApp(this, resolve('apps', name));
+  built(this);
+});
+
+Given('a copy of app {string} whose {string} has the string {string} instead of {string}', function (this: ConformanceWorld, name: string, file: string, to: string, from: string) {
+  copyApp(this, name, (dir) => {
+    const p = join(dir, file);
+    const text = readFileSync(p, 'utf8');
+    // The CAmkES string literal, not a mention in a comment.
+    if (!text.includes(`"${from}"`)) throw new Error(`${file} of ${name} has no string "${from}"`);
+    writeFileSync(p, text.replace(`"${from}"`, `"${to}"`));
+  });
+});
+
+Given('a copy of app {string} whose {string} configuration also has:', function (this: ConformanceWorld, name: string, file: string, extra: string) {
+  copyApp(this, name, (dir) => {
+    const p = join(dir, file);
+    const text = readFileSync(p, 'utf8');
+    const at = text.indexOf('configuration {');
+    if (at < 0) throw new Error(`${file} of ${name} has no configuration block`);
+    const end = at + 'configuration {'.length;
+    writeFileSync(p, `${text.slice(0, end)}\n${extra}\n${text.slice(end)}`);
+  });
+});
+
+When('the copied app is built for this board', function (this: ConformanceWorld) {
+  const dir = app(this).copy;
+  if (!dir) throw new Error('no app was copied in this scenario');
+  buildApp(this, dir);
+});
+
+Then('the build is refused at line {int} column {int} of {string} with:', function (this: ConformanceWorld, line: number, col: number, file: string, message: string) {
+  const s = app(this);
+  expect(s.error, 'the app was built without an error').to.not.equal(undefined);
+  const want = resolve(s.copy!, file);
+  const shown = s.error!.diagnostics.map(formatDiagnostic).join('\n');
+  const d = s.error!.diagnostics.find((x) => resolve(x.pos.file) === want && x.pos.line === line && x.pos.col === col);
+  expect(d, `no error at ${file}:${line}:${col}; errors:\n${shown}`).to.not.equal(undefined);
+  expect(d!.message).to.equal(message.trim());
+});
+
+function vmOf(w: ConformanceWorld, vm: string): BuiltSystem['vms'][number] {
+  const v = built(w).vms.find((x) => x.name === vm);
+  if (!v) throw new Error(`the built system has no VM ${vm}`);
+  return v;
+}
+
+Then('{word}\'s guest-physical {word} is mapped to the device frame at physical {word}', function (this: ConformanceWorld, vm: string, gpa: string, pa: string) {
+  const v = vmOf(this, vm);
+  if (!(v.vmm instanceof ArmVmm)) throw new Error(`${vm} is not an Arm VM`);
+  const m = v.vmm.res.eptObject.lookup(Number(gpa));
+  expect(m, `nothing mapped at ${gpa}`).to.not.equal(undefined);
+  expect({ paddr: `0x${(m!.frame.paddr + (Number(gpa) - m!.vaddr)).toString(16)}`, device: m!.frame.device }).to.deep.equal({ paddr: pa, device: true });
+});
+
+function irqHandlersIn(w: ConformanceWorld, vm: string): number[] {
+  const is = built(w).sys.instances.get(vm);
+  if (!is) throw new Error(`no instance ${vm}`);
+  return is.space.cnode.slots.flatMap((s) => (s.cap?.object.type === 'IRQHandler' ? [(s.cap.object as unknown as { line: number }).line] : []));
+}
+
+Then('{word}\'s CNode holds the IRQHandler for INTID {int}', function (this: ConformanceWorld, vm: string, irq: number) {
+  expect(irqHandlersIn(this, vm)).to.include(irq);
+});
+
+Then('{word}\'s CNode holds the IRQHandler for kernel line {int}', function (this: ConformanceWorld, vm: string, line: number) {
+  expect(irqHandlersIn(this, vm)).to.include(line);
+});
+
+Then('{word}\'s Init VMM performs the guest\'s port I\\/O on {word} through its IOPort cap', function (this: ConformanceWorld, vm: string, range: string) {
+  const v = vmOf(this, vm);
+  if (!(v.vmm instanceof X86Vmm)) throw new Error(`${vm} is not an x86 VM`);
+  const [first, last] = range.split('-').map(Number);
+  const port = v.vmm.machine.passthrough.ports.find((p) => p.first === first && p.last === last);
+  expect(port, `passed-through port ranges: ${v.vmm.machine.passthrough.ports.map((p) => `0x${p.first.toString(16)}-0x${p.last.toString(16)}`).join(', ')}`).to.not.equal(undefined);
+  const trace = built(this).sys.kernel.trace;
+  const before = trace.filter((e) => e.op === 'seL4_X86_IOPort_In8').length;
+  port!.in(first, 1);
+  const after = trace.filter((e) => e.op === 'seL4_X86_IOPort_In8' && e.object === `ioports ${range}`);
+  expect(after.length, 'seL4_X86_IOPort_In8 on the range').to.be.greaterThan(0);
+  expect(trace.filter((e) => e.op === 'seL4_X86_IOPort_In8').length).to.equal(before + 1);
 });

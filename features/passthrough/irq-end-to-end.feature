@@ -47,6 +47,16 @@ Feature: A passed-through device's interrupt reaches the guest's driver
         | app        | path               | irq | trigger |
         | vm_minimal | /ethernet@c9410000 | 40  | edge    |
 
+      @qemu-arm-virt @source:platforms.md#2.6
+      Examples: QEMU virt, PL011 console character received; the VMM routes its console line itself (platforms.md §2.6)
+        | app        | path           | irq | trigger |
+        | vm_minimal | /pl011@9000000 | 33  | level   |
+
+      @zcu102 @source:platforms.md#2.8
+      Examples: ZCU102, Cadence UART0 console character received; the VMM routes its console line itself (platforms.md §2.8)
+        | app        | path                  | irq | trigger |
+        | vm_minimal | /amba/serial@ff000000 | 53  | level   |
+
     @REQ-PASSTHROUGH-024 @source:platforms.md#1.2
     Scenario Outline: an interrupt on a <trigger> line whose cause the driver leaves pending <refire>
       Given the passed-through device "<path>" of app "<app>" on INTID <irq>, with a guest driver that clears the cause only on its second interrupt

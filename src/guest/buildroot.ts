@@ -18,7 +18,11 @@ import { GEN1_PROGRAMS } from './programs/gen1';
 import { GEN2_PROGRAMS } from './programs/gen2';
 import { getty, init, login, sh } from './programs/init';
 import { printClient } from './programs/print_client';
+import { PROBE_PROGRAMS } from './programs/crossvm-probe';
 import { gicIrqchip } from './kernel/gic';
+import { cpuEntryCheck } from './kernel/cpu-check';
+import { guestKernelImage, type GuestKernelImage } from '../vmm/guest-mode';
+import { consoleIsHvc, HvcConsole, probeVirtio, VIRTIO_NET_PROGRAMS } from './virtio';
 
 /** A file of the guest rootfs: text, bytes, a compiled program by name, or a kernel module by name. */
 export type GuestFile = string | Uint8Array | { readonly program: string } | { readonly module: string };
@@ -34,11 +38,15 @@ export interface BuildrootGuestOptions {
   readonly rootPassword?: string;
   /** Arm: the GIC distributor's address in the guest's device tree (request_irq unmasks lines there). */
   readonly gicDistributor?: number;
+  /** Arm: the vPCI IO window (`vpci.io.base`) the device tree's PCI `ranges` give; I/O BARs appear there. */
+  readonly pciIoBase?: number;
   /** The app's overlay: guest path -> content (e.g. /etc/init.d/S90camkes_init). */
   readonly files?: ReadonlyMap<string, GuestFile> | Readonly<Record<string, GuestFile>>;
   readonly trace?: Trace;
   /** Extra programs a `{ program }` file may name (tests, or app programs modelled elsewhere). */
   readonly programs?: ReadonlyMap<string, ProgramMain>;
+  /** The kernel image booted (src/vmm/guest-mode.ts); default: x86 i386 non-PAE, Arm the vCPU's width. */
+  readonly image?: GuestKernelImage;
 }
 
 export interface GuestStatus {
@@ -59,7 +67,12 @@ export const PROGRAMS: ReadonlyMap<string, ProgramMain> = new Map<string, Progra
   ...[...BUSYBOX_APPLETS].map(([n, [, main]]) => [n, main] as [string, ProgramMain]),
   ...[...GEN1_PROGRAMS].map(([n, main]) => [`gen1/${n}`, main] as [string, ProgramMain]),
   ...[...GEN2_PROGRAMS].map(([n, main]) => [`gen2/${n}`, main] as [string, ProgramMain]),
+  ...PROBE_PROGRAMS,
+  ...VIRTIO_NET_PROGRAMS,
 ]);
+
+/** Where busybox installs the virtio network applets. */
+const NET_APPLET_DIRS: Readonly<Record<string, string>> = { ping: '/bin', ifconfig: '/sbin', arping: '/usr/sbin' };
 
 export function guestPrograms(): string[] {
   return [...PROGRAMS.keys()];
@@ -152,6 +165,7 @@ export class BuildrootGuest implements GuestOS {
     put('/sbin/init', { program: 'init' });
     put('/sbin/getty', { program: 'getty' });
     for (const [name, [dir]] of BUSYBOX_APPLETS) put(`${dir}/${name}`, { program: name });
+    for (const name of VIRTIO_NET_PROGRAMS.keys()) put(`${NET_APPLET_DIRS[name] ?? '/bin'}/${name}`, { program: name });
     put('/etc/init.d/rcS', RCS);
     put('/etc/issue', 'Welcome to Buildroot\n');
     put('/etc/hostname', `${o.hostname ?? 'buildroot'}\n`);
@@ -168,8 +182,12 @@ export class BuildrootGuest implements GuestOS {
     for (const [path, content] of files) put(normalise(path), content as GuestFile);
   }
 
-  *boot(machine: GuestMachine): Blocking<void> {
+  *boot(uart: GuestMachine): Blocking<void> {
     resetPids();
+    // The image's CPU check (kernel/cpu-check.ts): a CPU it cannot run on halts here.
+    if (!(yield* cpuEntryCheck(uart, this.options.image ?? guestKernelImage(uart.arch, uart.arch === 'x86' ? 32 : uart.wordBits)))) return;
+    const hvc = consoleIsHvc(uart.cmdline) ? new HvcConsole(uart) : null;
+    const machine = hvc ? hvc.machine : uart;
     this.state.phase = 'booting';
     const k = new GuestKernel(machine, this.options.trace);
     const vfs = new Vfs();
@@ -210,14 +228,20 @@ export class BuildrootGuest implements GuestOS {
     vfs.install('/proc/cmdline', { ...newFile(''), generate: () => `${machine.cmdline}\n` });
 
     // pid 1 is kernel_init: the kernel's remaining boot work, then it execs /init.
-    spawnProcess(sys, null, 'kernel_init', [], (p) => this.kernelInit(sys, p, pciDevices));
+    spawnProcess(sys, null, 'kernel_init', [], (p) => this.kernelInit(sys, p, pciDevices, hvc));
     yield* k.run();
   }
 
-  private *kernelInit(sys: GuestSystem, p: Process, pciDevices: PciDev[]): GuestStep<number> {
+  private *kernelInit(sys: GuestSystem, p: Process, pciDevices: PciDev[], hvc: HvcConsole | null): GuestStep<number> {
     const k = sys.k;
     yield* k.delay(BOOT_TIMING.pciScanAt);
     pciDevices.push(...(yield* pciScan(k)));
+    const virtio = yield* probeVirtio(sys, { pciIoBase: this.options.pciIoBase ?? null });
+    if (hvc && virtio.consoles.length) {
+      // console=hvc0: /dev/console is hvc0's tty and the kernel's records go there.
+      sys.chrdev.attach(5, virtio.consoles[0].ops);
+      yield* hvc.register(virtio.consoles[0]);
+    }
     yield* k.delay(BOOT_TIMING.kernelInit - BOOT_TIMING.pciScanAt);
     k.printk(KERN_INFO, 'Freeing unused kernel memory: 1024K\n');
     const fd = yield* p.libc.open('/dev/console', 2);

@@ -19,6 +19,12 @@ export interface BoardRun {
   readonly dir: string;
 }
 
+/** The project's support code plus the harness's step marks (see step-marks.ts). */
+function withStepMarks(s: IRunOptions['support']): IRunOptions['support'] {
+  if ('originalCoordinates' in s) return s;
+  return { ...s, requirePaths: [...(s.requirePaths ?? []), require.resolve('./step-marks')] };
+}
+
 /**
  * Runs the suite once per selected board. Support code is loaded once and reused, so the cost
  * of a board is its scenarios, not a Cucumber start-up.
@@ -46,7 +52,7 @@ export async function runConformance(argv: string[], io: CommandIO): Promise<num
     const options: IRunOptions = {
       ...runConfiguration,
       sources: { ...runConfiguration.sources, tagExpression },
-      support: support ?? runConfiguration.support,
+      support: support ?? withStepMarks(runConfiguration.support),
       runtime: {
         ...runConfiguration.runtime,
         worldParameters: { ...runConfiguration.runtime.worldParameters, board, seed },

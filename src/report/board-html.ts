@@ -1,10 +1,17 @@
 import type { TraceEvent } from '../sel4/trace';
 import type { BoardReport } from './board';
-import { MATRIX_COLUMNS, MATRIX_HEADINGS, VERDICTS } from './contract';
+import { condense } from './condense';
+import { VERDICTS } from './contract';
 import { esc } from './escape';
-import { countsBar, factsTable, generatedLine, page, verdictBadge } from './page';
-import { describe, irqPathDiagram, sequenceDiagram } from './svg';
+import { irqPathDiagram } from './irq-path';
+import { matrixHtml } from './matrix';
+import { boardFacts, countsBar, factsTable, generatedLine, page, verdictBadge } from './page';
+import { crossesVm, sequenceSvg } from './svg';
+import { describe } from './trace-text';
 import { scenarioVerdict, type RequirementResult, type ScenarioResult } from './verdicts';
+
+const LEGEND =
+  'Solid arrow: a call or message (into the kernel objects for a system call); dashed: the thread the kernel woke; dot: an event without a peer; ×N: N identical events in a row; hover any row for the event in full.';
 
 /** Events shown in a failure's trace excerpt. */
 export const EXCERPT_EVENTS = 20;
@@ -36,7 +43,12 @@ function scenarioHtml(s: ScenarioResult, reqs: ReadonlyMap<string, RequirementRe
   if (trace && trace.length) {
     if (failing) out.push(`<details open><summary>Trace excerpt</summary>${excerpt(trace)}</details>`);
     if (s.passthrough) out.push(`<p>IRQ path</p><div class="diagram">${irqPathDiagram(`${id}-irq`, trace)}</div>`);
-    out.push(`<details${failing ? ' open' : ''}><summary>Sequence diagram</summary><div class="diagram">${sequenceDiagram(`${id}-seq`, trace)}</div></details>`);
+    const c = condense(trace, s.pickle.attempt?.marks ?? []);
+    // Open where people would rather look than read: a failure, an interrupt's path, a cross-VM exchange.
+    const open = failing || s.passthrough || crossesVm(c);
+    out.push(
+      `<details${open ? ' open' : ''}><summary>Sequence diagram</summary><p class="note">${esc(c.note)} ${LEGEND}</p><div class="diagram">${sequenceSvg(`${id}-seq`, c)}</div></details>`,
+    );
   } else if (trace) out.push('<p>The trace is empty.</p>');
   out.push('</div>');
   return out.join('\n');
@@ -58,6 +70,7 @@ export function boardHtml(b: BoardReport, now?: Date): string {
     `<h1>Conformance report: ${esc(b.board)}</h1>`,
     generatedLine(now),
     `<p>Status: <strong class="status-${b.ok ? 'ok' : 'attention'}">${b.ok ? 'all verdicts accepted' : 'needs attention'}</strong> · suite ${esc(b.run.suite)} ${esc(b.run.version)} · simulator ${esc(b.run.simulator)} · seed ${esc(String(b.run.seed ?? '—'))}${b.run.tags ? ` · tags <code>${esc(b.run.tags)}</code>` : ''}${b.run.startedAt ? ` · run started ${esc(b.run.startedAt)}, ${b.run.durationMs} ms` : ''}</p>`,
+    boardFacts(b.platform),
     '<h2 id="summary">Summary</h2>',
     countsBar(b.counts),
     `<table class="counts"><tr>${VERDICTS.map((v) => `<th>${verdictBadge(v)}</th>`).join('')}</tr><tr>${VERDICTS.map((v) => `<td>${b.counts[v]}</td>`).join('')}</tr></table>`,
@@ -73,23 +86,23 @@ export function boardHtml(b: BoardReport, now?: Date): string {
     );
   body.push(
     '<h2>Feature matrix row</h2>',
-    `<table><tr><th></th>${MATRIX_COLUMNS.map((c) => `<th>${esc(MATRIX_HEADINGS[c])}</th>`).join('')}</tr>`,
-    `<tr><th>observed</th>${MATRIX_COLUMNS.map((c) => `<td>${esc(b.matrix[c].observed)}</td>`).join('')}</tr>`,
-    `<tr><th>documented</th>${MATRIX_COLUMNS.map((c) => `<td>${esc(b.matrix[c].documented?.value ?? '—')}</td>`).join('')}</tr>`,
-    '</table>',
-    `<p>Observed: the verdicts of this run's <code>@matrix:</code> scenarios. Documented: ${esc(
-      [...new Set(MATRIX_COLUMNS.flatMap((c) => (b.matrix[c].documented ? [b.matrix[c].documented!.source] : [])))].join('; ') || '— (the board file has no feature-matrix row)',
-    )}.</p>`,
+    matrixHtml([b], false),
+    `<p>Observed: the verdicts of this run's <code>@matrix:</code> scenarios (${esc(
+      [...new Set(Object.values(b.matrix).flatMap((c) => c.requirements))].join(', ') || 'none ran',
+    )}). Documented: ${esc([...new Set(Object.values(b.matrix).flatMap((c) => (c.documented ? [c.documented.source] : [])))].join('; ') || '— (the board file has no feature-matrix row)')}. Hover a cell for its sources.</p>`,
   );
   if (b.problems.length) body.push('<h2>Problems</h2>', `<pre>${esc(b.problems.join('\n'))}</pre>`);
   body.push(
     '<h2>Requirements</h2>',
-    `<table><tr><th>requirement</th><th>verdict</th><th>scenarios</th></tr>${b.requirements
-      .map((r) => `<tr><td><a href="#${esc(r.id)}">${esc(r.id)}</a></td><td>${verdictBadge(r.verdict)}</td><td>${r.scenarios.length}</td></tr>`)
+    `<table><tr><th>requirement</th><th>verdict</th><th>scenario</th><th>source</th></tr>${b.requirements
+      .map(
+        (r) =>
+          `<tr><td><a href="#${esc(r.id)}">${esc(r.id)}</a></td><td>${verdictBadge(r.verdict)}</td><td>${esc(r.scenarios[0].pickle.name)}${r.scenarios.length > 1 ? ` <small>(+${r.scenarios.length - 1})</small>` : ''}</td><td>${esc(r.scenarios[0].source ?? '—')}</td></tr>`,
+      )
       .join('')}</table>`,
     ...b.requirements.map((r) => requirementHtml(r, reqs, n)),
   );
   if (b.untagged.length) body.push('<h2>Scenarios without a requirement</h2>', ...b.untagged.map((s) => scenarioHtml(s, reqs, `s${n.i++}`)));
-  body.push('<h2>Board</h2>', factsTable(b.platform));
+  body.push('<h2 id="board">Board description</h2>', `<details><summary>The board description in full (${esc(b.platform.file)})</summary>${factsTable(b.platform)}</details>`);
   return page(`Conformance report: ${b.board}`, body);
 }

@@ -12,7 +12,7 @@ import {
   classifyScenario,
   countVerdicts,
   judgeRequirements,
-  observedCell,
+  observedText,
   requirementsOf,
   type RequirementResult,
   type ScenarioResult,
@@ -26,6 +26,8 @@ export interface Change {
 
 export interface MatrixCell {
   readonly observed: string;
+  /** The requirements whose `@matrix:` scenarios gave the observation. */
+  readonly requirements: readonly string[];
   readonly documented?: DocumentedCell;
 }
 
@@ -111,8 +113,9 @@ export function buildBoardReport(board: string, inputs: BoardInputs): BoardRepor
   const verdictOf = new Map(requirements.map((r) => [r.id, r.verdict]));
   const matrix = Object.fromEntries(
     MATRIX_COLUMNS.map((c) => {
-      const ids = [...new Set(scenarios.filter((s) => s.matrix.includes(c)).flatMap((s) => s.requirements))];
-      const cell: MatrixCell = { observed: observedCell(ids.map((id) => verdictOf.get(id)!)), documented: documentedCell(platform, c) };
+      const ids = [...new Set(scenarios.filter((s) => s.matrix.includes(c)).flatMap((s) => s.requirements))].sort();
+      const values = scenarios.filter((s) => s.matrix.includes(c) && s.raw === 'pass').flatMap((s) => (s.pickle.attempt?.observed ?? []).filter((o) => o.column === c).map((o) => o.value));
+      const cell: MatrixCell = { observed: observedText(ids.map((id) => verdictOf.get(id)!), values), requirements: ids, documented: documentedCell(platform, c) };
       return [c, cell];
     }),
   ) as Record<MatrixColumn, MatrixCell>;

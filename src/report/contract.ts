@@ -6,6 +6,22 @@
 /** Media type of the simulated system's trace attachment (body: `Trace.serialise()`). */
 export const TRACE_MEDIA_TYPE = 'application/vnd.sel4-vm-conformance.trace+ndjson';
 
+/**
+ * Media type of the step marks attachment the harness adds (src/harness/step-marks.ts): a JSON
+ * array of `StepMark`, which part of the final trace each step recorded. The sequence diagram
+ * uses it to show the When steps' interaction rather than the boot that the Given steps caused.
+ */
+export const STEP_MARKS_MEDIA_TYPE = 'application/vnd.sel4-vm-conformance.step-marks+json';
+
+export interface StepMark {
+  /** "Given the print server app", "When I run ..." (Gherkin keyword from the step's type). */
+  readonly text: string;
+  readonly type: 'Context' | 'Action' | 'Outcome' | 'Unknown';
+  /** Sequence numbers of the events the step recorded: `from` inclusive, `to` exclusive. */
+  readonly from: number;
+  readonly to: number;
+}
+
 /** File name of the deadlock report attachment (media type text/plain). */
 export const DEADLOCK_REPORT_FILE_NAME = 'deadlock-report.txt';
 
@@ -23,6 +39,13 @@ export const REQ_ID = /^REQ-[A-Z][A-Z0-9]*(?:-[A-Z][A-Z0-9]*)*-\d{3,}$/;
  * /work/shared/reference (with its extension) or a seed number (`002`).
  */
 export const SOURCE_TAG = /^@source:([A-Za-z0-9_.-]+)#(\S+)$/;
+
+/**
+ * Media type of an observed matrix value (body: JSON `{ "column": "guest-mode", "value": "32-bit" }`):
+ * what a passing `@matrix:` scenario saw, shown in the cell instead of "Supported" (e.g. the guest
+ * modes that booted). The value must come from the scenario's run, never from the board file.
+ */
+export const MATRIX_OBSERVED_MEDIA_TYPE = 'application/vnd.sel4-vm-conformance.matrix-observed+json';
 
 /** `@matrix:<column>`: the scenario observes one cell of the board's feature-matrix row. */
 export const MATRIX_TAG = /^@matrix:(\S+)$/;

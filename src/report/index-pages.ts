@@ -1,6 +1,7 @@
 import type { BoardReport } from './board';
-import { MATRIX_COLUMNS, MATRIX_HEADINGS, type Verdict } from './contract';
+import type { Verdict } from './contract';
 import { esc } from './escape';
+import { matrixHtml, matrixSection } from './matrix';
 import { countsBar, generatedLine, page, verdictBadge } from './page';
 
 function requirementIds(boards: readonly BoardReport[]): string[] {
@@ -11,37 +12,37 @@ function verdictTable(boards: readonly BoardReport[]): Map<string, Map<string, V
   return new Map(boards.map((b) => [b.board, new Map(b.requirements.map((r) => [r.id, r.verdict]))]));
 }
 
-function mdCell(s: string): string {
-  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
 /**
- * `matrix.md`: the boards' observed feature-matrix rows next to the documented ones, in the shape
- * of the upstream README's table (seed 004) so it can be pasted into a README, then boards ×
- * requirements.
+ * `matrix.md`: the feature matrix in the upstream README's shape (seed 004) with observed next to
+ * documented, pasteable into a README, then boards × requirements and the changes since the
+ * previous run.
  */
 export function matrixMarkdown(boards: readonly BoardReport[]): string {
-  const out = [
-    '## Feature matrix (observed by the conformance suite)',
-    '',
-    'Each cell: the verdict observed by the `@matrix:` scenarios, then the documented value ("—": none).',
-    '',
-    `| Platform | ${MATRIX_COLUMNS.map((c) => MATRIX_HEADINGS[c]).join(' | ')} | Sources |`,
-    `|${'---|'.repeat(MATRIX_COLUMNS.length + 2)}`,
-  ];
-  for (const b of boards) {
-    const cells = MATRIX_COLUMNS.map((c) => `observed: ${b.matrix[c].observed}; documented: ${b.matrix[c].documented?.value ?? '—'}`);
-    const docSources = [...new Set(MATRIX_COLUMNS.flatMap((c) => (b.matrix[c].documented ? [b.matrix[c].documented!.source] : [])))];
-    const sources = `observed: reports/${b.board} (seed ${b.run.seed ?? '—'}); documented: ${docSources.length ? docSources.join(', ') : '—'}`;
-    out.push(`| ${[b.board, ...cells, sources].map(mdCell).join(' | ')} |`);
-  }
+  const out = [...matrixSection(boards)];
   const ids = requirementIds(boards);
   const table = verdictTable(boards);
   out.push('', '## Requirements by board', '', 'Verdicts: pass, not-supported, known-fail, unexpected-pass, fail, unresolved; "—": did not run on the board.', '');
   out.push(`| Requirement | ${boards.map((b) => b.board).join(' | ')} |`, `|${'---|'.repeat(boards.length + 1)}`);
   for (const id of ids) out.push(`| ${id} | ${boards.map((b) => table.get(b.board)!.get(id) ?? '—').join(' | ')} |`);
+  out.push('', '## Changes since the previous run', '');
+  const changes = boards.flatMap((b) => (b.changes ?? []).map((c) => `| ${b.board} | ${c.requirement} | ${c.from} | ${c.to} |`));
+  const none = boards.filter((b) => b.changes === undefined).map((b) => b.board);
+  if (changes.length) out.push('| Board | Requirement | Was | Now |', '|---|---|---|---|', ...changes);
+  else if (none.length < boards.length) out.push('No requirement changed verdict.');
+  if (none.length) out.push('', `No previous run to compare with: ${none.join(', ')}.`);
   out.push('');
   return out.join('\n');
+}
+
+/** Changes grouped by kind ("absent → pass ×13"), the requirement ids folded under them. */
+function changesCell(b: BoardReport): string {
+  if (b.changes === undefined) return '—';
+  if (b.changes.length === 0) return 'none';
+  const by = new Map<string, string[]>();
+  for (const c of b.changes) by.set(`${c.from} → ${c.to}`, [...(by.get(`${c.from} → ${c.to}`) ?? []), c.requirement]);
+  return [...by.entries()]
+    .map(([k, ids]) => `<details><summary>${esc(k)} ×${ids.length}</summary><small>${ids.map((id) => `<a href="${esc(b.board)}/index.html#${esc(id)}">${esc(id)}</a>`).join(', ')}</small></details>`)
+    .join('');
 }
 
 export function indexHtml(boards: readonly BoardReport[], now?: Date): string {
@@ -56,21 +57,13 @@ export function indexHtml(boards: readonly BoardReport[], now?: Date): string {
     ...boards.map(
       (b) =>
         `<tr><td><a href="${esc(b.board)}/index.html">${esc(b.board)}</a></td><td class="status-${b.ok ? 'ok' : 'attention'}">${b.ok ? 'ok' : 'needs attention'}</td><td>${countsBar(b.counts, 300)}</td><td>${esc(String(b.run.seed ?? '—'))}</td><td>${
-          b.changes === undefined ? '—' : b.changes.length === 0 ? 'none' : esc(b.changes.map((c) => `${c.requirement}: ${c.from} → ${c.to}`).join('; '))
+          changesCell(b)
         }</td></tr>`,
     ),
     '</table>',
     '<h2>Feature matrix</h2>',
-    '<p>Observed by the <code>@matrix:</code> scenarios, with the documented value below it ("—": none).</p>',
-    `<table><tr><th>Platform</th>${MATRIX_COLUMNS.map((c) => `<th>${esc(MATRIX_HEADINGS[c])}</th>`).join('')}</tr>`,
-    ...boards.map(
-      (b) =>
-        `<tr><th>${esc(b.board)}</th>${MATRIX_COLUMNS.map((c) => {
-          const d = b.matrix[c].documented;
-          return `<td>${esc(b.matrix[c].observed)}<br><small title="${esc(d?.source ?? '')}">documented: ${esc(d?.value ?? '—')}</small></td>`;
-        }).join('')}</tr>`,
-    ),
-    '</table>',
+    '<p>Upstream\'s feature matrix (seed 004) with each cell as observed by this run\'s <code>@matrix:</code> scenarios over the documented value; hover a cell for both sources. <a href="matrix.md">matrix.md</a> has the same table for a README, with numbered notes.</p>',
+    matrixHtml(boards),
     '<h2>Requirements by board</h2>',
     `<table><tr><th>requirement</th>${boards.map((b) => `<th>${esc(b.board)}</th>`).join('')}</tr>`,
     ...ids.map(

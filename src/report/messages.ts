@@ -1,6 +1,6 @@
 import { errorAt } from '../diagnostics';
 import type { TraceEvent } from '../sel4/trace';
-import { DEADLOCK_REPORT_FILE_NAME, TRACE_MEDIA_TYPE } from './contract';
+import { DEADLOCK_REPORT_FILE_NAME, MATRIX_OBSERVED_MEDIA_TYPE, STEP_MARKS_MEDIA_TYPE, TRACE_MEDIA_TYPE, type StepMark } from './contract';
 import { parseNdjson, type Line } from './ndjson';
 
 /**
@@ -21,7 +21,16 @@ export interface StepOutcome {
 export interface Attempt {
   readonly steps: readonly StepOutcome[];
   readonly trace?: readonly TraceEvent[];
+  /** Which events of the trace each step recorded (absent when the harness did not mark steps). */
+  readonly marks?: readonly StepMark[];
   readonly deadlockReport?: string;
+  /** Observed matrix values the scenario attached (MATRIX_OBSERVED_MEDIA_TYPE), in order. */
+  readonly observed?: readonly MatrixObservation[];
+}
+
+export interface MatrixObservation {
+  readonly column: string;
+  readonly value: string;
 }
 
 export interface Pickle {
@@ -98,6 +107,34 @@ export function parseTrace(file: string, line: number, body: string): TraceEvent
   return events;
 }
 
+export function parseStepMarks(file: string, line: number, body: string): StepMark[] {
+  let v: unknown;
+  try {
+    v = JSON.parse(body);
+  } catch (e) {
+    throw errorAt({ file, line, col: 1 }, `step marks attachment: expected JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const ok = (m: unknown): m is StepMark => {
+    const o = obj(m);
+    return !!o && typeof o.text === 'string' && typeof o.type === 'string' && Number.isInteger(o.from) && Number.isInteger(o.to) && (o.from as number) <= (o.to as number);
+  };
+  if (!Array.isArray(v) || !v.every(ok)) throw errorAt({ file, line, col: 1 }, 'step marks attachment: expected an array of { text, type, from, to } with from <= to');
+  return v;
+}
+
+export function parseObservation(file: string, line: number, body: string): MatrixObservation {
+  let v: unknown;
+  try {
+    v = JSON.parse(body);
+  } catch {
+    v = undefined;
+  }
+  const o = obj(v);
+  if (!o || typeof o.column !== 'string' || typeof o.value !== 'string')
+    throw errorAt({ file, line, col: 1 }, `observed matrix value attachment: expected JSON {"column": "<column>", "value": "<text>"}, found ${JSON.stringify(body.slice(0, 80))}`);
+  return { column: o.column, value: o.value };
+}
+
 export function readMessages(file: string, text: string): RunMessages {
   const lines = parseNdjson(file, text);
   const where = new Map<string, { feature: string; rule?: string }>();
@@ -108,6 +145,8 @@ export function readMessages(file: string, text: string): RunMessages {
   const outcomes = new Map<string, StepOutcome[]>();
   const traces = new Map<string, TraceEvent[]>();
   const deadlocks = new Map<string, string>();
+  const observed = new Map<string, MatrixObservation[]>();
+  const marks = new Map<string, StepMark[]>();
   const finalAttempt = new Map<string, string>(); // pickle id -> testCaseStarted id
   let cucumberVersion: string | undefined;
   let runStart: number | undefined;
@@ -161,7 +200,9 @@ export function readMessages(file: string, text: string): RunMessages {
       if (!sid) continue;
       const body = str(a.body) ?? '';
       if (a.mediaType === TRACE_MEDIA_TYPE) traces.set(sid, parseTrace(file, l.line, body));
+      else if (a.mediaType === STEP_MARKS_MEDIA_TYPE) marks.set(sid, parseStepMarks(file, l.line, body));
       else if (a.fileName === DEADLOCK_REPORT_FILE_NAME) deadlocks.set(sid, body);
+      else if (a.mediaType === MATRIX_OBSERVED_MEDIA_TYPE) observed.set(sid, [...(observed.get(sid) ?? []), parseObservation(file, l.line, body)]);
     } else if (obj(m.testCaseFinished)) {
       const f = obj(m.testCaseFinished)!;
       const sid = need(file, l, f, 'testCaseStartedId');
@@ -187,7 +228,7 @@ export function readMessages(file: string, text: string): RunMessages {
     const w = where.get(ast[0] ?? '') ?? { feature: '' };
     const sid = finalAttempt.get(str(p.id)!);
     const attempt: Attempt | undefined = sid
-      ? { steps: outcomes.get(sid) ?? [], trace: traces.get(sid), deadlockReport: deadlocks.get(sid) }
+      ? { steps: outcomes.get(sid) ?? [], trace: traces.get(sid), marks: marks.get(sid), deadlockReport: deadlocks.get(sid), observed: observed.get(sid) }
       : undefined;
     return {
       id: str(p.id)!,

@@ -1,3 +1,4 @@
+import type { Platform } from '../platform';
 import { VERDICTS, type Verdict } from './contract';
 import { esc } from './escape';
 
@@ -22,6 +23,11 @@ svg .life{stroke:#b7c0cf;stroke-dasharray:4 3}svg .msg{stroke:#334;stroke-width:
 svg .ev{fill:#334}svg .hop{stroke:#556;stroke-width:1.2}svg .seen{fill:#dcefdc}svg .hop.missing{fill:#f3f3f3}
 svg .hop-title{font-weight:600}svg .bar-label{fill:#fff;font-weight:600}
 .diagram{overflow-x:auto}
+svg text.lbl{paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}svg .wake{stroke-dasharray:5 3}svg .wake-lbl{fill:#4a5568;font-style:italic}
+svg .fold-band{fill:#eef0f3}svg .fold-text{fill:#4a5568;font-style:italic}svg .step-band{fill:#dfe9f7}svg .step-text{font-weight:600;fill:#1d3b66}
+svg .hop-caption{font-weight:600}.note{color:#4a5568;font-size:12px}
+.facts th{width:170px}.matrix td{min-width:96px}.mx-differ,.mx-attention{background:#fff3e0}.mx-agree{background:#f1f8e9}
+.flag{display:inline-block;padding:0 5px;border-radius:3px;font-size:11px;margin-top:2px}.flag-warn{background:#ffcc80}.flag-info{background:#e3e8f0}
 `;
 
 export function verdictBadge(v: Verdict | 'none', text: string = v): string {
@@ -73,7 +79,25 @@ export function page(title: string, body: string[]): string {
   ].join('\n');
 }
 
-/** Any value of a board description, as nested tables: the schema is growing, so nothing is hard-coded. */
+/** The facts a reviewer looks for first; the full description follows at the end of the page. */
+export function boardFacts(p: Platform): string {
+  const rows: [string, string][] = [
+    ['board', `${p.name} — ${p.title ?? ''}`],
+    ['architecture', `${p.arch} (${p.family})`],
+    ['cores', p.cores !== undefined ? String(p.cores) : '—'],
+    ['CAmkES VMM', p.hypervisor ? `${p.hypervisor.vmm}${p.hypervisor.note ? ` — ${p.hypervisor.note}` : ''}` : '—'],
+    ['interrupt controller', p.gic ? `GICv${p.gic.version}` : p.pic ? 'PIC / IOAPIC' : '—'],
+    ['apps', p.apps ? Object.keys(p.apps).sort().join(', ') || '—' : '—'],
+    ['description', `${p.file}${p.source ? ` (${p.source})` : ''}`],
+  ];
+  return `<table class="facts">${rows.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`;
+}
+
+/**
+ * Any value of a board description, as nested tables: the schema is growing, so nothing is
+ * hard-coded. Only plain data is shown: positions and the parser's own objects (kept on some
+ * sections for messages) are left out.
+ */
 export function factsTable(value: unknown, depth = 0): string {
   if (value === null || value === undefined) return '—';
   if (typeof value !== 'object') {
@@ -85,7 +109,8 @@ export function factsTable(value: unknown, depth = 0): string {
     if (value.every((v) => v === null || typeof v !== 'object')) return value.map((v) => factsTable(v, depth + 1)).join(', ');
     return `<ol>${value.map((v) => `<li>${factsTable(v, depth + 1)}</li>`).join('')}</ol>`;
   }
-  const entries = Object.entries(value as Record<string, unknown>).filter(([k]) => k !== 'pos');
+  const plain = (v: unknown) => v === null || typeof v !== 'object' || Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype;
+  const entries = Object.entries(value as Record<string, unknown>).filter(([k, v]) => k !== 'pos' && typeof v !== 'function' && plain(v));
   if (entries.length === 0) return '—';
   if (depth > 4) return `<code>${esc(JSON.stringify(value))}</code>`;
   return `<table>${entries.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${factsTable(v, depth + 1)}</td></tr>`).join('')}</table>`;

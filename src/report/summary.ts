@@ -1,4 +1,5 @@
 import { MATRIX_COLUMNS } from './contract';
+import { assessCell } from './matrix';
 import type { BoardReport } from './board';
 
 /**
@@ -34,7 +35,25 @@ export function summaryJson(b: BoardReport): string {
     ),
     untagged: b.untagged.map((s) => ({ name: s.pickle.name, location: `${s.pickle.uri}:${s.pickle.line}`, outcome: s.raw })),
     featureMatrix: Object.fromEntries(
-      MATRIX_COLUMNS.map((c) => [c, { observed: b.matrix[c].observed, documented: b.matrix[c].documented?.value ?? null, source: b.matrix[c].documented?.source ?? null }]),
+      MATRIX_COLUMNS.map((c) => {
+        const cell = b.matrix[c];
+        const d = cell.documented;
+        const v = assessCell(b.board, c, cell);
+        return [
+          c,
+          {
+            observed: cell.observed,
+            observedBy: cell.requirements,
+            documented: d?.value ?? null,
+            source: d?.source ?? null,
+            untested: d?.untested ?? false,
+            unconfirmed: d?.unconfirmed ?? false,
+            conflict: d?.conflict ?? null,
+            relation: v.relation,
+            flags: v.flags,
+          },
+        ];
+      }),
     ),
     changes: b.changes ?? null,
     problems: b.problems,

@@ -1,131 +1,165 @@
 import type { TraceEvent, TraceLayer } from '../sel4/trace';
+import type { StepMark } from './contract';
+import { condense, DIAGRAM_ROWS, LANES, type Condensed, type Row } from './condense';
 import { esc } from './escape';
+import { cut, describe, time } from './trace-text';
 
-/** Lanes of the sequence diagram, left to right: from the guest's process down to seL4 and out to components. */
-const LANES: readonly { layer: TraceLayer; title: string }[] = [
-  { layer: 'guest-process', title: 'guest process' },
-  { layer: 'guest-kernel', title: 'guest kernel' },
-  { layer: 'vmm', title: 'VMM' },
-  { layer: 'kernel', title: 'kernel objects' },
-  { layer: 'component', title: 'component' },
-  { layer: 'machine', title: 'machine' },
-  { layer: 'harness', title: 'harness' },
-];
+export { describe } from './trace-text';
+export { IRQ_HOPS, irqPathDiagram } from './irq-path';
 
-/** A diagram shows the end of the trace, where a failure usually is. */
-export const DIAGRAM_EVENTS = 60;
+/** Kept for callers of the first version: rows a diagram shows at most. */
+export const DIAGRAM_EVENTS = DIAGRAM_ROWS;
 
-const LANE_W = 170;
-const ROW_H = 24;
-const TOP = 44;
-const LEFT = 90;
+const LANE_W = 180;
+const ROW_H = 22;
+const TOP = 46;
+const LEFT = 92;
+/** Approximate width of a character of the 11 px label font, to cut labels to their room. */
+const CH = 6.1;
 
-function cut(s: string, n: number): string {
-  return s.length > n ? s.slice(0, n - 1) + '…' : s;
-}
-
-export function describe(e: TraceEvent): string {
-  const parts = [e.op, e.object];
-  if (e.value !== undefined) parts.push(`(${e.value})`);
-  if (e.result !== undefined) parts.push(`→ ${e.result}`);
-  return parts.filter((p) => p !== '').join(' ');
-}
-
-function time(ns: number): string {
-  return ns >= 1e6 ? `${(ns / 1e6).toFixed(3)} ms` : ns >= 1e3 ? `${(ns / 1e3).toFixed(1)} µs` : `${ns} ns`;
+/** Where a row's arrows go: a call into the kernel, then (dashed) the thread it wakes. */
+interface Path {
+  readonly from: TraceLayer;
+  readonly to?: TraceLayer;
+  readonly label: string;
+  readonly wake?: { readonly to: TraceLayer; readonly label: string };
 }
 
 /**
- * A sequence diagram of the last events of a trace, as inline SVG: one lane per layer present,
- * an arrow for each event that names a `peer` (drawn to the lane the peer acts in, or to the
- * kernel objects when the peer never acts), a mark for every other event.
+ * How an event is drawn. A kernel event is a system call (or fault) by its actor: an arrow from the
+ * actor's lane into the kernel objects, continued dashed to the lane of the thread it woke (its
+ * peer). Any other event with a peer is an arrow from its layer to the peer's lane (kernel objects
+ * when the peer is an object rather than an actor); an event without a peer is a dot on its lane.
  */
-export function sequenceDiagram(id: string, trace: readonly TraceEvent[], limit = DIAGRAM_EVENTS): string {
-  const events = trace.slice(-limit);
-  const layerOf = new Map<string, TraceLayer>();
-  for (const e of trace) if (e.actor && !layerOf.has(e.actor)) layerOf.set(e.actor, e.layer);
-  const peerLayer = (p: string): TraceLayer => layerOf.get(p) ?? 'kernel';
-  const used = new Set<TraceLayer>(events.flatMap((e) => (e.peer !== undefined ? [e.layer, peerLayer(e.peer)] : [e.layer])));
-  const lanes = LANES.filter((l, i) => i < 5 || used.has(l.layer));
-  const x = (layer: TraceLayer) => LEFT + lanes.findIndex((l) => l.layer === layer) * LANE_W + LANE_W / 2;
-  // Room on the right for the labels of marks on the last lane.
-  const width = LEFT + lanes.length * LANE_W + 120;
-  const height = TOP + events.length * ROW_H + 20;
+function pathOf(e: TraceEvent, lanes: ReadonlyMap<string, TraceLayer>): Path {
+  const who = e.actor ? `${e.actor}: ` : '';
+  const peerLane = e.peer !== undefined ? lanes.get(e.peer) : undefined;
+  if (e.layer === 'kernel') {
+    const from = lanes.get(e.actor) ?? 'kernel';
+    const label = `${who}${e.op} ${e.object}${e.value !== undefined && e.value !== '' ? ` (${e.value})` : ''}`;
+    const wake = peerLane !== undefined ? { to: peerLane, label: e.result ?? `→ ${e.peer}` } : undefined;
+    const objectPeer = e.peer !== undefined && peerLane === undefined ? ` → ${e.peer}` : '';
+    if (from === 'kernel') return { from, label: `${label}${objectPeer}${e.result && !wake ? ` → ${e.result}` : ''}`, wake };
+    return { from, to: 'kernel', label: `${label}${objectPeer}${e.result && !wake ? ` → ${e.result}` : ''}`, wake };
+  }
+  if (e.peer !== undefined) return { from: e.layer, to: peerLane ?? 'kernel', label: `${who}${describe(e)} → ${e.peer}` };
+  return { from: e.layer, label: `${who}${describe(e)}` };
+}
+
+/** True when the rows show an arrow between the VM's side (guest, VMM) and a native component. */
+export function crossesVm(c: Condensed): boolean {
+  const vm = new Set<TraceLayer>(['guest-process', 'guest-kernel', 'vmm']);
+  return c.rows.some((r) => {
+    if (r.kind !== 'event') return false;
+    const p = pathOf(r.e, c.lanes);
+    const ends = [p.from, p.wake?.to].filter((x): x is TraceLayer => x !== undefined);
+    return ends.some((l) => vm.has(l)) && ends.includes('component');
+  });
+}
+
+/**
+ * A sequence diagram of a trace as inline SVG, condensed by `condense` (Given steps and repeated
+ * events folded, each fold saying what it hides). Lanes: guest process, guest kernel, VMM, kernel
+ * objects, component, and machine and harness when used.
+ */
+export function sequenceDiagram(id: string, trace: readonly TraceEvent[], limit = DIAGRAM_ROWS, marks: readonly StepMark[] = []): string {
+  return sequenceSvg(id, condense(trace, marks, limit));
+}
+
+export function sequenceSvg(id: string, c: Condensed): string {
+  const paths = c.rows.map((r) => (r.kind === 'event' ? pathOf(r.e, c.lanes) : undefined));
+  const used = new Set<TraceLayer>(paths.flatMap((p) => (p ? [p.from, p.to, p.wake?.to].filter((x): x is TraceLayer => x !== undefined) : [])));
+  const lanes = LANES.filter((l, i) => i < 5 || used.has(l.lane));
+  const idx = new Map(lanes.map((l, i) => [l.lane, i]));
+  const x = (l: TraceLayer) => LEFT + (idx.get(l) ?? 3) * LANE_W + LANE_W / 2;
+  const width = LEFT + lanes.length * LANE_W + 20;
+  const height = TOP + c.rows.length * ROW_H + 16;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="seq" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="sequence diagram">`,
     `<defs><marker id="${id}-ah" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#334"/></marker></defs>`,
   ];
-  if (trace.length > events.length)
-    out.push(`<text x="4" y="12" class="note">last ${events.length} of ${trace.length} events</text>`);
   for (const l of lanes) {
-    const lx = x(l.layer);
-    out.push(`<rect x="${lx - 70}" y="16" width="140" height="20" rx="3" class="lane"/><text x="${lx}" y="30" text-anchor="middle" class="lane-title">${esc(l.title)}</text>`);
-    out.push(`<line x1="${lx}" y1="36" x2="${lx}" y2="${height - 8}" class="life"/>`);
+    const lx = x(l.lane);
+    out.push(`<rect x="${lx - 80}" y="8" width="160" height="22" rx="4" class="lane"/><text x="${lx}" y="23" text-anchor="middle" class="lane-title">${esc(l.title)}</text>`);
+    out.push(`<line x1="${lx}" y1="30" x2="${lx}" y2="${height - 6}" class="life"/>`);
   }
-  events.forEach((e, i) => {
-    const y = TOP + i * ROW_H + 14;
-    const label = `${e.actor ? e.actor + ': ' : ''}${describe(e)}`;
-    out.push(`<g><title>${esc(`#${e.seq} t=${e.time} ns [${e.layer}] ${label}${e.peer !== undefined ? ` → ${e.peer}` : ''}`)}</title>`);
-    out.push(`<text x="4" y="${y + 4}" class="t">${esc(time(e.time))}</text>`);
-    const x1 = x(e.layer);
-    if (e.peer !== undefined && peerLayer(e.peer) !== e.layer) {
-      const x2 = x(peerLayer(e.peer));
-      out.push(`<line x1="${x1}" y1="${y}" x2="${x2}" y2="${y}" class="msg" marker-end="url(#${id}-ah)"/>`);
-      out.push(`<text x="${(x1 + x2) / 2}" y="${y - 4}" text-anchor="middle" class="lbl">${esc(cut(describe(e), 44))}</text>`);
-    } else if (e.peer !== undefined) {
-      out.push(`<path d="M${x1},${y - 6} h24 v10 h-22" class="msg" fill="none" marker-end="url(#${id}-ah)"/>`);
-      out.push(`<text x="${x1 + 30}" y="${y + 2}" class="lbl">${esc(cut(describe(e), 30))}</text>`);
-    } else {
-      out.push(`<circle cx="${x1}" cy="${y}" r="3.5" class="ev"/>`);
-      out.push(`<text x="${x1 + 8}" y="${y + 4}" class="lbl">${esc(cut(describe(e), 30))}</text>`);
+  let lastTime: number | undefined;
+  c.rows.forEach((r, i) => {
+    const y = TOP + i * ROW_H + 12;
+    if (r.kind !== 'event') {
+      const cls = r.kind === 'step' ? 'step' : 'fold';
+      const text = r.kind === 'step' ? r.text : `⋯ ${r.text}`;
+      const tip = r.kind === 'fold' ? `events #${r.first}–#${r.lastSeq}: ${r.text}` : r.text;
+      out.push(`<g><title>${esc(tip)}</title><rect x="${LEFT - 4}" y="${y - 12}" width="${width - LEFT}" height="${ROW_H - 3}" rx="3" class="${cls}-band"/>`);
+      out.push(`<text x="${LEFT + 4}" y="${y + 2}" class="${cls}-text">${esc(cut(text, Math.floor((width - LEFT - 12) / CH)))}</text></g>`);
+      return;
     }
-    out.push('</g>');
+    drawEvent(out, id, r, paths[i]!, y, x, width, r.e.time !== lastTime, paths[i]!.from === lanes[lanes.length - 1].lane);
+    lastTime = r.e.time;
   });
   out.push('</svg>');
   return out.join('\n');
 }
 
-/**
- * The hops of a passthrough interrupt, each recognised in the trace by the layer that acts and the
- * words of its operation. Kept here, in one place, because the simulation's operation names are
- * still settling; a hop with no matching event is drawn as missing, which is itself the finding.
- */
-export const IRQ_HOPS: readonly { title: string; match: (e: TraceEvent) => boolean }[] = [
-  { title: 'device', match: (e) => e.layer === 'machine' },
-  // Or the signal the kernel sends the handler's notification (x86: the VMM's own notification,
-  // whose name does not say irq; the actor is whichever thread the interrupt arrived during).
-  { title: 'seL4 IRQ handler', match: (e) => e.layer === 'kernel' && (/irq/i.test(`${e.op} ${e.object}`) || e.op === 'seL4_Signal') },
-  { title: 'VMM', match: (e) => e.layer === 'vmm' && !/vgic|inject/i.test(`${e.op} ${e.object}`) },
-  { title: 'vGIC', match: (e) => e.layer === 'vmm' && /vgic|inject/i.test(`${e.op} ${e.object}`) },
-  { title: 'guest handler', match: (e) => e.layer === 'guest-kernel' && /irq|handle/i.test(`${e.op} ${e.object}`) },
-];
-
-/** The IRQ's path (device → seL4 IRQ handler → VMM → vGIC → guest handler), each hop found in order. */
-export function irqPathDiagram(id: string, trace: readonly TraceEvent[]): string {
-  const found: (TraceEvent | undefined)[] = [];
-  let from = 0;
-  for (const hop of IRQ_HOPS) {
-    const i = trace.findIndex((e, k) => k >= from && hop.match(e));
-    found.push(i >= 0 ? trace[i] : undefined);
-    if (i >= 0) from = i + 1;
+function drawEvent(
+  out: string[],
+  id: string,
+  r: Extract<Row, { kind: 'event' }>,
+  p: Path,
+  y: number,
+  x: (l: TraceLayer) => number,
+  width: number,
+  showTime: boolean,
+  lastLane: boolean,
+): void {
+  const e = r.e;
+  const times = r.repeat > 1 ? ` ×${r.repeat}${r.last.object !== e.object ? ` (… ${r.last.object})` : ''}` : '';
+  const prefix = r.repeat > 1 ? `${r.repeat}× ` : '';
+  const tip = `#${e.seq}${r.repeat > 1 ? `–#${r.last.seq}` : ''} t=${e.time} ns [${e.layer}] ${e.actor ? e.actor + ': ' : ''}${describe(e)}${e.peer !== undefined ? ` · peer ${e.peer}` : ''}${times}`;
+  out.push(`<g><title>${esc(tip)}</title>`);
+  if (showTime) out.push(`<text x="4" y="${y + 4}" class="t">${esc(time(e.time))}</text>`);
+  const x1 = x(p.from);
+  // A wake that goes back the way the call came is drawn just below the call, its words appended to
+  // the call's label so the two labels do not overlap.
+  const xk = p.to !== undefined ? x(p.to) : x1;
+  const back = p.wake !== undefined && p.to !== undefined && Math.sign(x(p.wake.to) - xk) === Math.sign(x1 - xk);
+  const wide = p.wake === undefined;
+  const label = prefix + p.label + (r.last.object !== e.object ? ` … ${r.last.object}` : '') + (back ? ` · ${p.wake!.label}` : '');
+  if (p.to !== undefined && p.to !== p.from) {
+    const x2 = x(p.to);
+    out.push(`<line x1="${x1}" y1="${y}" x2="${x2 + (x2 > x1 ? -3 : 3)}" y2="${y}" class="msg" marker-end="url(#${id}-ah)"/>`);
+    out.push(labelText(label, x1, x2, y - 4, width, wide));
+  } else if (p.to !== undefined) {
+    // On the last lane the loop and its label open to the left, where there is room.
+    const d = lastLane ? -1 : 1;
+    out.push(`<path d="M${x1},${y - 7} h${22 * d} v9 h${-19 * d}" class="msg" fill="none" marker-end="url(#${id}-ah)"/>`);
+    out.push(labelText(label, x1 + 26 * d, x1 + 26 * d + LANE_W * d, y + 4, width, wide));
+  } else {
+    const d = lastLane ? -1 : 1;
+    out.push(`<circle cx="${x1}" cy="${y}" r="3.5" class="ev"/>`);
+    out.push(labelText(label, x1 + 7 * d, x1 + 7 * d + LANE_W * d, y + 4, width, wide));
   }
-  const W = 180;
-  const width = IRQ_HOPS.length * W + 10;
-  const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="irq" width="${width}" height="96" viewBox="0 0 ${width} 96" role="img" aria-label="IRQ path">`,
-    `<defs><marker id="${id}-ah" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#334"/></marker></defs>`,
-  ];
-  IRQ_HOPS.forEach((hop, i) => {
-    const e = found[i];
-    const x0 = 5 + i * W;
-    out.push(`<g><title>${esc(e ? `#${e.seq} t=${e.time} ns ${e.actor}: ${describe(e)}` : `${hop.title}: no event in the trace`)}</title>`);
-    out.push(`<rect x="${x0}" y="10" width="${W - 40}" height="60" rx="6" class="${e ? 'hop seen' : 'hop missing'}"/>`);
-    out.push(`<text x="${x0 + (W - 40) / 2}" y="32" text-anchor="middle" class="hop-title">${esc(hop.title)}</text>`);
-    out.push(`<text x="${x0 + (W - 40) / 2}" y="50" text-anchor="middle" class="lbl">${esc(e ? cut(e.op, 22) : 'not seen')}</text>`);
-    out.push(`<text x="${x0 + (W - 40) / 2}" y="64" text-anchor="middle" class="t">${esc(e ? time(e.time) : '')}</text></g>`);
-    if (i + 1 < IRQ_HOPS.length)
-      out.push(`<line x1="${x0 + W - 40}" y1="40" x2="${x0 + W - 2}" y2="40" class="${e && found[i + 1] ? 'msg' : 'msg missing'}" marker-end="url(#${id}-ah)"/>`);
-  });
-  out.push('</svg>');
-  return out.join('\n');
+  if (p.wake) {
+    const xw = x(p.wake.to);
+    const yw = back ? y + 4 : y;
+    if (xw !== xk) {
+      out.push(`<line x1="${xk}" y1="${yw}" x2="${xw + (xw > xk ? -3 : 3)}" y2="${yw}" class="msg wake" marker-end="url(#${id}-ah)"/>`);
+      if (!back) out.push(labelText(p.wake.label, xk, xw, y - 4, width, false, 'lbl wake-lbl'));
+    }
+  }
+  out.push('</g>');
+}
+
+/** A label along an arrow from x1 to x2, starting at the arrow's tail and kept inside the SVG. */
+function labelText(s: string, x1: number, x2: number, y: number, width: number, wide: boolean, cls = 'lbl'): string {
+  // A label may run past its arrow when nothing else is drawn on the row's other side.
+  const room = (wide ? Math.max(Math.abs(x2 - x1), 2 * LANE_W) : Math.max(Math.abs(x2 - x1) - 8, LANE_W / 2)) / CH;
+  const text = cut(s, Math.floor(room));
+  const w = text.length * CH;
+  if (x2 >= x1) {
+    const start = Math.min(x1 + 4, width - w - 4);
+    return `<text x="${start.toFixed(0)}" y="${y}" class="${cls}">${esc(text)}</text>`;
+  }
+  const end = Math.max(x1 - 4, w + LEFT);
+  return `<text x="${end.toFixed(0)}" y="${y}" text-anchor="end" class="${cls}">${esc(text)}</text>`;
 }

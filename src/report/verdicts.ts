@@ -151,6 +151,16 @@ export function observedCell(vs: readonly Verdict[]): string {
 }
 
 /**
+ * The observed cell with what the column's passing scenarios attached (e.g. "32-bit and 64-bit"
+ * for Guest Mode): their values, once each in order, replace "Supported"; any other outcome is
+ * shown as `observedCell` says, since a value from a failing run proves nothing.
+ */
+export function observedText(vs: readonly Verdict[], values: readonly string[]): string {
+  const cell = observedCell(vs);
+  return cell === 'Supported' && values.length ? [...new Set(values)].join('; ') : cell;
+}
+
+/**
  * One scenario's verdict under its requirements' expectations. A passing row of a requirement
  * that is a known failure elsewhere is a plain pass; all rows passing is an unexpected pass.
  */

@@ -42,6 +42,8 @@ export interface AttachArmOptions {
   /** The app's VMM C; generation-2 glue becomes a DEFINE_MODULE init run before the vCPU starts. */
   readonly glue?: readonly GlueSource[];
   readonly generation: 1 | 2 | 'none';
+  /** More DEFINE_MODULE inits (the system's virtio devices), run after the glue's. */
+  readonly modules?: readonly ((v: ArmVmm) => void)[];
 }
 
 export interface ArmGen2 {
@@ -89,7 +91,7 @@ export function attachArmVm(sys: InstantiatedSystem, name: string, o: AttachArmO
     guest: o.guest,
     priority: rt.int('base_prio') ?? 100,
     boundNotification: global?.kind === 'consumes-global' ? global.ntfn : undefined,
-    modules: g ? [(v) => void (g.connections = initConnections(v, g.glue))] : [],
+    modules: [...(g ? [(v: ArmVmm) => void (g.connections = initConnections(v, g.glue))] : []), ...(o.modules ?? [])],
   });
   return { vmm, gen2 };
 }

@@ -8,11 +8,16 @@ import { loadPlatform, type Platform } from '../platform';
 import type { Trace } from '../sel4';
 import type { GuestOS } from '../vmm/guest-machine';
 import { attachX86Vmm, isX86VmInstance, type X86Gen2, type X86Vmm } from '../vmm/x86';
-import type { ArmVmm } from '../vmm/arm';
+import { PciBus } from '../vmm/pci';
+import { ArmVmm } from '../vmm/arm';
 import type { CrossVmGen1 } from '../vmm/crossvm/gen1';
 import { readApp, type AppSpec } from './app';
 import { attachArmVm, isArmVmInstance, registerVmArm, type ArmGen2 } from './arm';
 import { guestVersions } from './gen2';
+import { resolveGuestMode, type GuestModeOptions } from './guest-mode';
+import type { GuestKernelImage } from '../vmm/guest-mode';
+import { appVirtioOptions, SystemVirtio } from './virtio';
+import { SystemPassthrough } from './passthrough';
 
 /** A file in the guest's rootfs overlay, as `src/guest` takes it. */
 export type GuestFile = string | Uint8Array | { readonly program: string } | { readonly module: string };
@@ -32,11 +37,15 @@ export interface GuestRequest {
   readonly moduleVersion?: string;
   /** Arm: the GIC distributor the guest's device tree names (its request_irq unmasks lines there). */
   readonly gicDistributor?: number;
+  /** Arm: the vPCI IO window, where the guest reaches virtio I/O BARs. */
+  readonly pciIoBase?: number;
+  /** The kernel image the VM boots (src/vmm/guest-mode.ts); default: the guest model's. */
+  readonly image?: GuestKernelImage;
 }
 
 export type GuestFactory = (r: GuestRequest) => ObservableGuest;
 
-export interface BuildOptions {
+export interface BuildOptions extends GuestModeOptions {
   readonly board: string;
   readonly seed?: number;
   /** Makes each VM's guest; default: `src/guest`'s `createBuildrootGuest`. */
@@ -63,6 +72,10 @@ export interface BuiltSystem {
   readonly platform: Platform;
   readonly sys: InstantiatedSystem;
   readonly vms: readonly SystemVm[];
+  /** The virtio devices and links (empty unless the app's settings.cmake enables virtio). */
+  readonly virtio: SystemVirtio;
+  /** Each VM's passthrough plan and its routing into the VMM (src/system/passthrough.ts). */
+  readonly passthrough: SystemPassthrough;
   /** Spawns every thread (components, interface threads, VMMs). */
   start(): void;
 }
@@ -91,32 +104,40 @@ export function buildSystem(dir: string, o: BuildOptions): BuiltSystem {
   const platform = loadPlatform(o.board);
   if (!o.anyBoardOfArch && !app.boards.includes('all') && !app.boards.includes(o.board)) throw errorAt(app.boardsPos, `app '${app.name}' does not target board '${o.board}' (boards: ${app.boards.join(', ')})`);
   if (app.arch !== 'any' && app.arch !== platform.family) throw errorAt(app.boardsPos, `app '${app.name}' is for ${app.arch}, but board '${o.board}' is ${platform.family}`);
+  const virtioOptions = appVirtioOptions(app.dir, platform);
   const checked = loadAndCheck(app.root, { board: o.board, boardArch: platform.family });
   const errors = checked.diagnostics.filter((d) => d.severity === 'error');
   if (hasErrors(checked.diagnostics) || !checked.assembly) throw new DiagnosticError(errors.length ? errors : checked.diagnostics);
   const behaviours = registerAppComponents(readComponentsYaml(app.file), registerVmArm(builtinBehaviours()));
-  const sys = instantiate(checked.assembly, { arch: platform.arch, seed: o.seed ?? 1, cores: platform.cores, behaviours, kernelOptions: platform.family === 'arm' ? { untyped: ARM_BOOT_UNTYPED } : undefined });
+  const passthrough = SystemPassthrough.forAssembly(checked.assembly, platform, app.generation !== 'none' && app.glue.length > 0);
+  const sys = instantiate(checked.assembly, { arch: platform.arch, seed: o.seed ?? 1, cores: platform.cores, behaviours, kernelOptions: passthrough.kernelOptions(platform.family === 'arm' ? { untyped: ARM_BOOT_UNTYPED } : undefined) });
   const makeGuest = o.guest ?? defaultGuestFactory;
   const glue = app.glue.map((g) => ({ path: shown(g.path), text: readFileSync(g.path, 'utf8') }));
   const files = overlayFiles(app);
   const vms: SystemVm[] = [];
+  const mode = resolveGuestMode(app, platform, o);
+  const virtio = new SystemVirtio(sys, platform, virtioOptions);
   for (const name of sys.instances.keys()) {
     const arm = isArmVmInstance(sys, name);
     if (!arm && !isX86VmInstance(sys, name)) continue;
     const family = arm ? 'arm' : 'x86';
     if (platform.family !== family) throw errorAt(sys.instances.get(name)!.instance.pos, `${name} is an ${family === 'arm' ? 'Arm' : 'x86'} VM component, but board '${o.board}' is ${platform.family}`);
-    const guest = makeGuest({ vm: name, generation: app.generation, files, trace: sys.kernel.trace, ...guestVersions(platform), gicDistributor: platform.gic?.distributor });
+    const guest = makeGuest({ vm: name, generation: app.generation, files, trace: sys.kernel.trace, ...guestVersions(platform), gicDistributor: platform.gic?.distributor, pciIoBase: platform.vpci?.io.base, image: mode.image });
     if (arm) {
-      const a = attachArmVm(sys, name, { platform, appName: app.name, guest, glue, generation: app.generation });
+      const vio = virtio.armModule(name);
+      const pt = passthrough.armModule(sys, name);
+      const a = attachArmVm(sys, name, { platform, appName: app.name, guest, glue, generation: app.generation, modules: [...(pt ? [pt] : []), ...(vio ? [vio] : [])] });
       vms.push({ name, vmm: a.vmm, guest, gen2: a.gen2 });
     } else {
-      const a = attachX86Vmm(sys, name, { guest, glue, generation: app.generation });
+      const a = attachX86Vmm(sys, name, { guest, glue, generation: app.generation, vtx64BitGuests: mode.vtx64BitGuests });
+      passthrough.routeX86(sys, name, a.vmm, a.vmm.o.pci instanceof PciBus ? a.vmm.o.pci : undefined);
       vms.push({ name, vmm: a.vmm, guest, gen1: a.gen1, gen2: a.gen2 });
     }
   }
+  virtio.link((n) => vms.find((v) => v.name === n && v.vmm instanceof ArmVmm)?.vmm as ArmVmm | undefined);
   let started = false;
   return {
-    app, platform, sys, vms,
+    app, platform, sys, vms, virtio, passthrough,
     start() {
       if (started) return;
       started = true;
@@ -129,7 +150,7 @@ export function buildSystem(dir: string, o: BuildOptions): BuiltSystem {
 /** The guest overlay: `guest.overlay` entries, then every file under the app's `overlay/` tree. */
 export function overlayFiles(app: AppSpec): Map<string, GuestFile> {
   const files = new Map<string, GuestFile>();
-  for (const e of app.overlay) files.set(e.guestPath, guestFile(e.file));
+  for (const e of app.overlay) files.set(e.guestPath, e.guestPath.endsWith('.ko') && e.file.endsWith('.c') ? { module: basename(e.file, '.c') } : guestFile(e.file));
   const tree = join(app.dir, 'overlay');
   if (existsSync(tree) && statSync(tree).isDirectory()) {
     const walk = (d: string) => {
@@ -144,7 +165,10 @@ export function overlayFiles(app: AppSpec): Map<string, GuestFile> {
   return files;
 }
 
-/** A C source installed as a program is the program this project models under its name. */
+/**
+ * A C source installed as a program is the program this project models under its name; a C
+ * source installed at a `.ko` path (guest.overlay) is the module the guest models under its name.
+ */
 function guestFile(path: string): GuestFile {
   if (path.endsWith('.c')) return { program: basename(path, '.c') };
   if (path.endsWith('.ko')) return { module: basename(path, '.ko') };
@@ -152,7 +176,7 @@ function guestFile(path: string): GuestFile {
 }
 
 interface GuestModule {
-  createBuildrootGuest?: (o: { generation: 1 | 2 | 'none'; files: Map<string, GuestFile>; trace?: Trace; kernelVersion?: string; moduleVersion?: string; gicDistributor?: number }) => ObservableGuest;
+  createBuildrootGuest?: (o: { generation: 1 | 2 | 'none'; files: Map<string, GuestFile>; trace?: Trace; kernelVersion?: string; moduleVersion?: string; gicDistributor?: number; pciIoBase?: number; image?: GuestKernelImage }) => ObservableGuest;
 }
 
 /** `src/guest`'s construction API (its README), loaded when first needed. */
@@ -160,5 +184,5 @@ export const defaultGuestFactory: GuestFactory = (r) => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const m = require('../guest') as GuestModule;
   if (typeof m.createBuildrootGuest !== 'function') throw new Error('src/guest does not export createBuildrootGuest yet');
-  return m.createBuildrootGuest({ generation: r.generation, files: new Map(r.files), trace: r.trace, kernelVersion: r.kernelVersion, moduleVersion: r.moduleVersion, gicDistributor: r.gicDistributor });
+  return m.createBuildrootGuest({ generation: r.generation, files: new Map(r.files), trace: r.trace, kernelVersion: r.kernelVersion, moduleVersion: r.moduleVersion, gicDistributor: r.gicDistributor, pciIoBase: r.pciIoBase, image: r.image });
 };

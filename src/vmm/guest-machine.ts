@@ -92,6 +92,24 @@ export interface GuestMachine {
   readonly vcpuId?: number;
   /** This vCPU's MPIDR affinity value: what CPU_ON / AFFINITY_INFO name it by. */
   readonly mpidr?: number;
+
+  // --- Guest mode (optional; README "Contract changes") -----------------------------------------
+
+  /**
+   * x86 only: the CPUID instruction (EAX = `leaf`, ECX = `subleaf`). It always exits to the VMM
+   * under VT-x; the result is the VMM's emulation (`src/vmm/x86/cpuid.ts`): the host's values
+   * with what the VMM cannot give the guest hidden (PAE, PSE, MSR and long mode unless the build
+   * supports 64-bit guests). Absent on Arm.
+   */
+  cpuid?(leaf: number, subleaf: number): Blocking<CpuidRegisters>;
+}
+
+/** EAX..EDX after CPUID. */
+export interface CpuidRegisters {
+  readonly eax: number;
+  readonly ebx: number;
+  readonly ecx: number;
+  readonly edx: number;
 }
 
 export interface VmcallRegisters {

@@ -8,6 +8,8 @@ import { buildSystem, Operator, type BuiltSystem, type RunOutcome } from '../../
 export const APPS: Readonly<Record<string, string>> = {
   'print server': 'apps/crossvm_tutorial',
   'string reverse': 'apps/string_reverse_gen1',
+  'minimal poke': 'apps/minimal_poke',
+  'cross-VM probe': 'apps/crossvm_probe',
 };
 
 export type Edit = (files: { read(f: string): string; write(f: string, text: string): void }) => void;

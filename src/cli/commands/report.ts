@@ -4,15 +4,20 @@ import * as path from 'node:path';
 import { REPORTS_DIR } from '../../harness/runner';
 import { allureConfig, ALLURE_SUBDIR } from '../../report/allure';
 import { boardsWithResults, buildReports, consoleSummary, verdictExitStatus } from '../../report/build';
+import { CATALOGUE_FILE, catalogueText } from '../../report/catalogue';
+import { loadAllPlatforms } from '../../platform';
 import { EXIT, type Command } from '../command';
 
 const USAGE = `usage: vmconf report [--reports-dir DIR] [--allure]
+       vmconf report --catalogue
 
 Rebuilds every board's report bundle (reports/<board>/index.html, summary.json, junit.xml,
 allure-results/) and the cross-board pages (reports/index.html, matrix.md, requirements.html)
 from the messages.ndjson files of the last run, without running any scenario.
 
   --reports-dir DIR  read and write DIR instead of reports/
+  --catalogue        only regenerate the requirement catalogue features/README.md from the
+                     feature files (no run needed; a unit test fails when it is stale)
   --allure           then merge every board's allure-results into one Allure 3 report in
                      DIR/allure, with each board as an environment (writes DIR/allurerc.mjs)
 
@@ -46,15 +51,23 @@ export const reportCommand: Command = {
   async run(argv, io) {
     let dir = REPORTS_DIR;
     let withAllure = false;
+    let catalogue = false;
     for (let i = 0; i < argv.length; i++) {
       const a = argv[i];
       if (a === '--allure') withAllure = true;
+      else if (a === '--catalogue') catalogue = true;
       else if (a === '--reports-dir' && i + 1 < argv.length) dir = path.resolve(argv[++i]);
       else if (a.startsWith('--reports-dir=')) dir = path.resolve(a.slice('--reports-dir='.length));
       else {
         io.err(`vmconf report: error: unexpected argument '${a}'\n\n${USAGE}`);
         return EXIT.usage;
       }
+    }
+    if (catalogue) {
+      const root = path.resolve(__dirname, '..', '..', '..');
+      fs.writeFileSync(path.join(root, CATALOGUE_FILE), catalogueText(root, loadAllPlatforms()));
+      io.out(`requirement catalogue: ${CATALOGUE_FILE}\n`);
+      return EXIT.ok;
     }
     const boards = boardsWithResults(dir);
     if (boards.length === 0) {

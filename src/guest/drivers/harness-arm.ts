@@ -6,12 +6,11 @@
  */
 import { Kernel, type RunResult } from '../../sel4';
 import { loadDeviceTree, type Platform } from '../../platform';
-import { DwmacEthernet, attachMmio, machineLine } from '../../platform/devices';
+import { CadenceUart, DwmacEthernet, Pl011Uart, StatusIrqDevice, attachMmio, layoutFor, machineLine, type DriverLayout, type InterruptOutput, type MmioDevice } from '../../platform/devices';
 import { ArmVmm } from '../../vmm/arm';
 import { armConfigFromBoard, deviceUntypeds, planArm, type ArmPassthroughPlan, type PassthroughIrqSpec, type PassthroughRegion } from '../../vmm/passthrough';
 import { routeArm, type ArmRouting } from '../../vmm/passthrough/route-arm';
-import { StatusIrqDevice, layoutFor } from './devices';
-import { DWMAC_RX_LAYOUT, MmioStatusDriver } from './passthrough-drivers';
+import { CDNS_UART_RX_LAYOUT, DWMAC_RX_LAYOUT, MmioStatusDriver, PL011_RX_LAYOUT } from './passthrough-drivers';
 import { PassthroughGuest } from './passthrough-guest';
 
 export interface ArmRigOptions {
@@ -54,9 +53,8 @@ export function armPassthroughRig(o: ArmRigOptions): ArmRig {
   const region = plan.regions.find((r) => fromEntry(r.origin.what, o.path) && r.role === 'device');
   if (!spec || !region) throw new Error(`${p.name} ${o.app}/${o.vm}: dtb entry "${o.path}" passes no ${o.irq ?? ''} IRQ or no device region`);
   const compatible = tree?.compatible(tree.node(region.node ?? '')!) ?? [];
-  const dwmac = compatible.includes('snps,dwmac');
-  const layout = dwmac ? DWMAC_RX_LAYOUT : layoutFor(compatible);
-  if (!layout) throw new Error(`${region.node}: no device model for compatible ${compatible.join(', ')}`);
+  const model = deviceModel(compatible);
+  if (!model) throw new Error(`${region.node}: no device model for compatible ${compatible.join(', ')}`);
 
   const kernel = new Kernel({
     arch: p.arch === 'aarch32' ? 'aarch32' : 'aarch64',
@@ -65,27 +63,11 @@ export function armPassthroughRig(o: ArmRigOptions): ArmRig {
   });
   const alloc = kernel.allocator();
   const cnode = alloc.must('CNode', `${o.vm} cnode`, 14);
-  const output = (() => {
-    let dev: { raise(): void } | null = null;
-    return {
-      attach: (frames: Parameters<typeof attachMmio>[1]) => {
-        const line = machineLine(kernel.machine, spec.irq, spec.trigger);
-        if (dwmac) {
-          const d = new DwmacEthernet(region.node!, line);
-          attachMmio(d, frames);
-          dev = { raise: () => d.receive() };
-        } else {
-          const d = new StatusIrqDevice(region.node!, layoutFor(compatible)!, line);
-          attachMmio(d, frames);
-          dev = { raise: () => d.raise() };
-        }
-      },
-      raise: () => {
-        if (!dev) throw new Error(`${region.node}: the VMM has not mapped the device yet`);
-        dev.raise();
-      },
-    };
-  })();
+  let device: { raise(): void } | null = null;
+  const raise = () => {
+    if (!device) throw new Error(`${region.node}: the VMM has not mapped the device yet`);
+    device.raise();
+  };
   const routing = routeArm({
     kernel,
     platform: p,
@@ -93,10 +75,13 @@ export function armPassthroughRig(o: ArmRigOptions): ArmRig {
     cnode,
     alloc,
     onDeviceFrames: (r, frames) => {
-      if (r === region) output.attach(frames);
+      if (r !== region) return;
+      const made = model.make(region.node!, machineLine(kernel.machine, spec.irq, spec.trigger));
+      attachMmio(made.device, frames);
+      device = made;
     },
   });
-  const driver = new MmioStatusDriver(region.node!, region.paddr, spec.irq, layout, o.clearAfter ?? 1);
+  const driver = new MmioStatusDriver(region.node!, region.paddr, spec.irq, model.layout, o.clearAfter ?? 1);
   const guest = new PassthroughGuest({ drivers: [driver], trace: kernel.trace, gicDistributor: p.gic!.distributor });
   const base = vmDef.ram?.base ?? 0x40000000;
   const vmm = new ArmVmm({
@@ -115,5 +100,33 @@ export function armPassthroughRig(o: ArmRigOptions): ArmRig {
   kernel.run({ until: () => guest.probed !== null, maxSteps: 2_000_000 });
   if (guest.probed?.get(driver.name) !== 0) throw new Error(`${region.node}: the guest driver did not probe (${guest.dmesg.trim()})`);
   settle();
-  return { kernel, vmm, plan, routing, guest, driver, spec, region, raise: output.raise, settle };
+  return { kernel, vmm, plan, routing, guest, driver, spec, region, raise, settle };
+}
+
+interface DeviceModel {
+  /** The guest driver's view of the device's interrupt. */
+  readonly layout: DriverLayout;
+  make(name: string, irq: InterruptOutput): { readonly device: MmioDevice; raise(): void };
+}
+
+/**
+ * The model behind a node, by its `compatible`, and what "the device raises its interrupt" is
+ * for it: a received frame (DWMAC), a received character (the console UARTs), else the status
+ * event of src/platform/devices status-irq.ts.
+ */
+function deviceModel(compatible: readonly string[]): DeviceModel | undefined {
+  const has = (c: string) => compatible.includes(c);
+  if (has('snps,dwmac')) {
+    return { layout: DWMAC_RX_LAYOUT, make: (n, irq) => { const d = new DwmacEthernet(n, irq); return { device: d, raise: () => d.receive() }; } };
+  }
+  // A carriage return, as typed at the console.
+  if (has('arm,pl011')) {
+    return { layout: PL011_RX_LAYOUT, make: (n, irq) => { const d = new Pl011Uart(n, irq); return { device: d, raise: () => d.receive(0x0d) }; } };
+  }
+  if (has('xlnx,xuartps')) {
+    return { layout: CDNS_UART_RX_LAYOUT, make: (n, irq) => { const d = new CadenceUart(n, irq); return { device: d, raise: () => d.receive(0x0d) }; } };
+  }
+  const l = layoutFor(compatible);
+  if (!l) return undefined;
+  return { layout: l, make: (n, irq) => { const d = new StatusIrqDevice(n, l, irq); return { device: d, raise: () => d.raise() }; } };
 }

@@ -10,12 +10,11 @@
  * EOI, an edge line does not.
  */
 import type { Blocking } from '../../sel4';
-import { AHCI, DWMAC, E1000 } from '../../platform/devices';
+import { AHCI, CDNS_UART, DWMAC, E1000, PL011, type DriverLayout } from '../../platform/devices';
 import type { GuestKernel, IrqReturn } from '../kernel/kernel';
 import type { PciDev } from '../kernel/pci';
 import { pciEnableDevice } from '../kernel/pci';
 import { KERN_ERR, KERN_INFO } from '../kernel/printk';
-import type { StatusLayout } from './devices';
 
 export interface ProbeContext {
   /** Arm: the GIC distributor's guest-physical address (the guest DT's interrupt-controller). */
@@ -71,13 +70,13 @@ abstract class BaseDriver implements PassthroughDriver {
   }
 }
 
-/** An Arm device at its physical address with a status/enable layout (devices.ts, or DWMAC below). */
+/** An Arm device at its physical address with a status/enable layout (src/platform/devices status-irq.ts, or those below). */
 export class MmioStatusDriver extends BaseDriver {
   constructor(
     name: string,
     readonly base: number,
     readonly line: number,
-    readonly layout: Pick<StatusLayout, 'status' | 'cause' | 'enable' | 'enableBit'>,
+    readonly layout: DriverLayout,
     clearAfter = 1,
   ) {
     super(name, clearAfter);
@@ -88,6 +87,7 @@ export class MmioStatusDriver extends BaseDriver {
     const r = this.request(k, this.line, () => this.handle(k));
     if (r) return r;
     if (ctx.gicDistributor !== undefined) yield* gicEnable(k, ctx.gicDistributor, this.line);
+    for (const [off, v] of this.layout.setup ?? []) yield* m.write32(this.base + off, v);
     yield* m.write32(this.base + this.layout.enable, this.layout.enableBit);
     k.printk(KERN_INFO, `${this.name}: registers at 0x${this.base.toString(16)}, irq ${this.line}\n`);
     return 0;
@@ -96,13 +96,32 @@ export class MmioStatusDriver extends BaseDriver {
   private *handle(k: GuestKernel): Blocking<IrqReturn> {
     const status = (yield* k.machine.read32(this.base + this.layout.status)) >>> 0;
     if (!(status & this.layout.cause)) return 'IRQ_NONE';
-    if (this.clearsNow()) yield* k.machine.write32(this.base + this.layout.status, (status & this.layout.cause) >>> 0);
+    if (this.clearsNow()) yield* k.machine.write32(this.base + (this.layout.clear ?? this.layout.status), (status & this.layout.cause) >>> 0);
     return this.handled(k, status);
   }
 }
 
 /** stmmac's view of the DWMAC DMA block: receive interrupts (RI, summarised by NIS). */
-export const DWMAC_RX_LAYOUT = { status: DWMAC.STATUS, cause: DWMAC.RI | DWMAC.NIS, enable: DWMAC.INT_ENABLE, enableBit: DWMAC.NIS | DWMAC.RI } as const;
+export const DWMAC_RX_LAYOUT: DriverLayout = { status: DWMAC.STATUS, cause: DWMAC.RI | DWMAC.NIS, enable: DWMAC.INT_ENABLE, enableBit: DWMAC.NIS | DWMAC.RI };
+
+/** amba-pl011's receive interrupt: enable the UART and receiver, unmask RXIM, read MIS, clear through ICR. */
+export const PL011_RX_LAYOUT: DriverLayout = {
+  status: PL011.MIS,
+  cause: PL011.RX,
+  enable: PL011.IMSC,
+  enableBit: PL011.RX,
+  clear: PL011.ICR,
+  setup: [[PL011.CR, PL011.CR_UARTEN | PL011.CR_TXE | PL011.CR_RXE]],
+};
+
+/** xilinx_uartps's receive interrupt: RXWM 1 and RXEN (cdns_uart_startup), RXTRIG through IER, ISR written back to clear. */
+export const CDNS_UART_RX_LAYOUT: DriverLayout = {
+  status: CDNS_UART.ISR,
+  cause: CDNS_UART.IXR_RXTRIG,
+  enable: CDNS_UART.IER,
+  enableBit: CDNS_UART.IXR_RXTRIG,
+  setup: [[CDNS_UART.RXWM, 1], [CDNS_UART.CR, CDNS_UART.CR_RXEN]],
+};
 
 /** PCI class codes (base << 8 | sub) the x86 drivers bind to. */
 export const PCI_CLASS_STORAGE_SATA = 0x0106;

@@ -11,6 +11,7 @@ export { VirtioNetDriver, type DmaPool } from './net';
 export { VirtioConsoleDriver, HVC_MAJOR } from './console';
 export { NetStack, NetInterface, netStackOf, type NetDevice } from './netstack';
 export { formatIp, formatMac, parseIp } from './packet';
+export { HvcConsole, consoleIsHvc } from './hvc-console';
 export { ping, arping, ifconfig };
 
 /** The busybox network applets this folder implements, by applet name. */

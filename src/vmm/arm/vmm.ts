@@ -10,6 +10,7 @@ import { VCPU_FAULT_LABEL } from './psci';
 import { ArmVcpus } from './smp';
 import { UNKNOWN_BADGE, VGIC_LOG_FILE, armFatalLines, unknownBadge } from './messages';
 import { GICD_SIZE, VTIMER_PPI, Vgic } from './vgic';
+import { requireGicv2 } from './gic-support';
 
 export interface ArmVmmOptions {
   readonly kernel: Kernel;
@@ -75,6 +76,8 @@ export class ArmVmm {
   constructor(readonly o: ArmVmmOptions) {
     const p = o.platform;
     if (!p.gic) throw new Error(`${p.name}: an Arm board needs a gic section`);
+    // VM_Arm is built against libsel4vm's gicv2.h, which refuses a platform it has no GIC address for.
+    requireGicv2(p);
     const k = o.kernel;
     this.tracer = new VmmTracer(k.trace, `${o.name}:vmm`);
     this.res = createVmResources({ kernel: k, name: o.name, cnode: o.cnode, ramBytes: o.ram.size });

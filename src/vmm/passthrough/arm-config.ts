@@ -6,7 +6,7 @@
 import type { SourcePos } from '../../diagnostics';
 import type { ResolvedAssembly, Value } from '../../camkes/resolve';
 import type { ArmVm } from '../../platform';
-import { Collector, field, instanceSettings, V } from './values';
+import { Collector, describe, field, instanceSettings, V } from './values';
 
 export interface ArmPassthroughConfig {
   readonly vm: string;
@@ -26,27 +26,28 @@ function numberString(c: Collector, v: Value | undefined, what: string): number 
   // vm_address_config values are strings of numbers (VAR_STRINGIZE(MACRO)), parsed as C would.
   if (v.kind === 'string' && /^\s*(0x[0-9a-f]+|\d+)\s*$/i.test(v.value)) return Number(v.value.trim());
   if (v.kind === 'int') return Number(v.value);
-  c.error(v.pos, `expected ${what} to be a number string such as "0x40000000"`);
+  // The system builder's wording for the same setting (src/system/arm.ts), so either reader says the same.
+  c.error(v.pos, `expected ${what} to be a number such as "0x40000000", found ${v.kind === 'string' ? `"${v.value}"` : describe(v)}`);
   return undefined;
 }
 
 /** `vm_address_config` (current) or `linux_address_config` (deprecated) of the VM, if set. */
-function ramOf(c: Collector, cur: Value | undefined, old: Value | undefined): ArmPassthroughConfig['ram'] {
-  const pick = (d: Value | undefined, base: string, paddr: string, size: string) => {
+function ramOf(c: Collector, vm: string, cur: Value | undefined, old: Value | undefined): ArmPassthroughConfig['ram'] {
+  const pick = (d: Value | undefined, attr: string, base: string, paddr: string, size: string) => {
     if (!d || d.kind !== 'dict') return undefined;
-    const b = numberString(c, field(d, base), base);
-    const s = numberString(c, field(d, size), size);
+    const b = numberString(c, field(d, base), `${vm}.${attr}.${base}`);
+    const s = numberString(c, field(d, size), `${vm}.${attr}.${size}`);
     if (b === undefined || s === undefined) return undefined;
-    return { base: b, paddr: numberString(c, field(d, paddr), paddr) ?? b, size: s };
+    return { base: b, paddr: numberString(c, field(d, paddr), `${vm}.${attr}.${paddr}`) ?? b, size: s };
   };
-  return pick(cur, 'ram_base', 'ram_paddr_base', 'ram_size') ?? pick(old, 'linux_ram_base', 'linux_ram_paddr_base', 'linux_ram_size');
+  return pick(cur, 'vm_address_config', 'ram_base', 'ram_paddr_base', 'ram_size') ?? pick(old, 'linux_address_config', 'linux_ram_base', 'linux_ram_paddr_base', 'linux_ram_size');
 }
 
 export function armConfigFromAssembly(asm: ResolvedAssembly, vm: string): ArmPassthroughConfig {
   const inst = asm.instance(vm);
   const s = instanceSettings(asm, vm);
   const c = new Collector();
-  const ram = ramOf(c, s.get('vm_address_config'), s.get('linux_address_config'));
+  const ram = ramOf(c, vm, s.get('vm_address_config'), s.get('linux_address_config'));
   c.throwIfAny();
   return {
     vm,

@@ -37,6 +37,9 @@ export interface ArmPlanContext {
 
 /** The first node an entry `{"path": ...}` or `{"properties": {...}}` selects (fdtQueryEngine.py). */
 function selectNode(c: Collector, tree: DeviceTree, entry: DictVal): { node?: DtNode; label: string } | undefined {
+  // `{}` asks for nothing: the query engine answers it with an empty node (how a VM with no
+  // devices writes its dtb, since an empty list is an error).
+  if (entry.entries.length === 0) return { label: 'dtb entry {}' };
   if (entry.entries.length !== 1 || entry.entries[0].key.kind !== 'string' || !['path', 'properties'].includes(entry.entries[0].key.value)) {
     c.error(entry.pos, 'expected each dtb query entry to be {"path": "<regex>"} or {"properties": {...}}');
     return undefined;

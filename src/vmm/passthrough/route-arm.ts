@@ -60,6 +60,18 @@ export interface ArmRouteOptions {
   readonly alloc: ObjectAllocator;
   /** Called in the VMM thread once a device region's frames exist and are mapped (attach device models here). */
   readonly onDeviceFrames?: (region: PassthroughRegion, frames: readonly Frame[]) => void;
+  /** `mmios` frames shared between the VMs of a system (physical address → root-CNode cap), as realise's `frames`. */
+  readonly frames?: Map<number, CPtr>;
+}
+
+/**
+ * The frame size the VMM retypes a device untyped into: the largest the architecture maps that
+ * the (aligned, power-of-two) untyped holds. UNCONFIRMED: the reference does not say which page
+ * size VM_Arm uses for passthrough untypeds; with 4 KiB pages only, vm_multi's 256 MiB PCIe
+ * window alone would take 65536 caps.
+ */
+export function devicePageBits(kernel: Kernel, sizeBits: number): number {
+  return kernel.cfg.pageBits.filter((b) => b <= sizeBits).at(-1) ?? 12;
 }
 
 export interface ArmRoutedIrq {
@@ -105,7 +117,7 @@ export function routeArm(o: ArmRouteOptions): ArmRouting {
     if (r !== 'seL4_NoError') throw new Error(`minting the IRQ ${line} badge: ${r}`);
     return badged;
   };
-  const realisation = realise(devicePlan, { kernel, alloc: o.alloc, notificationFor });
+  const realisation = realise(devicePlan, { kernel, alloc: o.alloc, notificationFor, frames: o.frames });
   const slot = cnodeSlots(kernel, o.cnode, 'bottom-up');
   const nodeCaps = nodes.map((n, i) => giveToVmm(kernel, o.cnode, slot, n, `IRQ server node ${i}`));
   const irqs: ArmRoutedIrq[] = realisation.irqs.map((r) => ({
@@ -126,12 +138,13 @@ export function routeArm(o: ArmRouteOptions): ArmRouting {
     for (const r of regions) {
       let frames = r.frames;
       if (r.untyped !== undefined) {
-        // The VMM carves the untyped into 4 KiB device frames and maps them where the device is.
-        const pages = r.region.size / 4096;
+        // The VMM carves the untyped into device frames and maps them where the device is.
+        const bits = devicePageBits(kernel, Math.log2(r.region.size));
+        const pages = r.region.size / 2 ** bits;
         const caps: CPtr[] = [];
         for (let i = 0; i < pages; i++) {
           const s = vmmSlot();
-          const e = sys.untypedRetype(r.untyped, { type: 'Frame', sizeBits: 12, offset: s, name: `frame ${plan.vm} device ${hex(r.region.paddr + i * 4096)}` });
+          const e = sys.untypedRetype(r.untyped, { type: 'Frame', sizeBits: bits, offset: s, name: `frame ${plan.vm} device ${hex(r.region.paddr + i * 2 ** bits)}` });
           if (e !== 'seL4_NoError') throw new Error(`${plan.vm}: retyping the device untyped at ${hex(r.region.paddr)}: ${e}`);
           caps.push(s);
         }

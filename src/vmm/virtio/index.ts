@@ -6,3 +6,4 @@ export { VirtioPciTransport, VirtioIoSpace, type VirtioBackend, type VirtioTrans
 export { VirtioNetBackend, WirePort, backToBack, parseMac, WIRE_DELIVERY_NS, type NetWire, type NetCounters } from './net';
 export { VirtioConsoleBackend } from './console';
 export { createVirtioNet, createVirtioConsole, type VirtioDeviceOptions } from './devices';
+export { FrameRing } from './link';

@@ -26,6 +26,8 @@ export interface AttachX86Options {
   readonly generation?: 1 | 2 | 'none';
   /** The vPCI bus; with generation-2 glue and none given, a new `PciBus` carries the connections. */
   readonly pci?: PciConfigSpace | null;
+  /** CONFIG_X86_64_VTX_64BIT_GUESTS as the build resolved it (`src/vmm/guest-mode.ts`). */
+  readonly vtx64BitGuests?: boolean;
 }
 
 export interface AttachedX86Vm {
@@ -61,6 +63,7 @@ export function attachX86Vmm(sys: InstantiatedSystem, name: string, o: AttachX86
     guest: o.guest,
     rootSlot: freeRootSlots(sys.kernel),
     pci: o.pci ?? gen2Bus,
+    vtx64BitGuests: o.vtx64BitGuests,
   });
   let gen1: CrossVmGen1 | undefined;
   let gen2: X86Gen2 | undefined;

@@ -9,3 +9,4 @@ export { guestContextLines, VM_FATAL_ERROR_LINE, EXIT_REASON, UNMODELLED_CPU_STA
 export { pokeHandler, POKE_TOKEN, registerGlueHandlers } from './poke';
 export { attachX86Vmm, isX86VmInstance, serialSink, type AttachX86Options, type AttachedX86Vm } from './attach';
 export { X86Gen2 } from './gen2';
+export { vmCpuid, nativeCpuid, X86_FEATURE, CPUID_EXIT_REASON, type CpuidConfig } from './cpuid';

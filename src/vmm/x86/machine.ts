@@ -1,8 +1,9 @@
 import type { Blocking, CPtr, Notification } from '../../sel4';
 import { hex, VcpuMachine, VMM_OP, type VmCore } from '../core';
-import type { VmcallRegisters } from '../guest-machine';
+import type { CpuidRegisters, VmcallRegisters } from '../guest-machine';
 import { COM1_IRQ, type Com1 } from './com1';
 import { EXIT_REASON, guestContextLines, VM_FATAL_ERROR_LINE, type ExitInfo } from './context';
+import { CPUID_EXIT_REASON, vmCpuid, type CpuidConfig } from './cpuid';
 import type { I8259Pair } from './pic';
 import { PCI_CONF_ADDR, PCI_CONF_DATA, type PciConfigPorts } from './pci-ports';
 import { unknownTokenMessage, type GuestRegisters, type VmcallRegistry } from './vmcall';
@@ -26,6 +27,8 @@ export interface X86Devices {
   /** The VMM thread's bound notification: cap in its CSpace and the object (VMEnter's exit test). */
   readonly asyncCap: CPtr;
   readonly asyncNtfn: Notification;
+  /** What the CPUID exit handler may expose (default: no 64-bit guest support). */
+  readonly cpuid?: CpuidConfig;
 }
 
 /**
@@ -103,6 +106,16 @@ export class X86Machine extends VcpuMachine {
     // A failing handler: the instruction is not skipped and the VM dies (vmm.c lines 93-98).
     if (ret !== 0) yield* this.fatal(`vmcall handler "${h.name}" (token ${regs.eax}) returned ${ret}`);
     return regs.eax;
+  }
+
+  // --- CPUID ------------------------------------------------------------------------------------
+
+  *cpuid(leaf: number, subleaf: number): Blocking<CpuidRegisters> {
+    yield* this.online();
+    this.exit = { reason: CPUID_EXIT_REASON, qualification: 0, instructionLength: 2, guestPhysical: 0 };
+    const r = vmCpuid(leaf, subleaf, this.dev.cpuid ?? { vtx64BitGuests: false });
+    this.vm.tracer.event(VMM_OP.vmexit, 'CPUID', hex(leaf >>> 0), `edx ${hex(r.edx)}`);
+    return r;
   }
 
   // --- Port I/O -----------------------------------------------------------------------------------

@@ -34,6 +34,8 @@ export interface X86VmmOptions {
   readonly vspaceRoot?: CPtr;
   /** The vPCI bus behind 0xcf8/0xcfc (`src/vmm/pci`); absent: every device reads all ones. */
   readonly pci?: PciConfigSpace | null;
+  /** CONFIG_X86_64_VTX_64BIT_GUESTS as the build resolved it (`src/vmm/guest-mode.ts`); default off. */
+  readonly vtx64BitGuests?: boolean;
 }
 
 /** Initialisation done in the VMM thread before the guest boots (main_continued). */
@@ -74,6 +76,7 @@ export class X86Vmm {
       vmcalls: this.vmcalls,
       asyncCap: this.resources.notification,
       asyncNtfn: this.resources.notificationObject,
+      cpuid: { vtx64BitGuests: o.vtx64BitGuests ?? false },
     });
     console.onInput = () => this.signalConsole();
   }

@@ -38,6 +38,13 @@ test('a board page renders from disk in headless Chromium, with its summary and 
   assert.match(dom.stdout, /<svg[^>]*class="seq"[^>]*aria-label="sequence diagram"/);
   assert.match(dom.stdout, /<svg[^>]*class="irq"[^>]*aria-label="IRQ path"/);
   assert.match(dom.stdout, /ping:control blocked on ep pong/);
+  // A failure shows its assertion, its trace excerpt and (for a deadlock) the deadlock report.
+  assert.match(dom.stdout, /<pre class="message">dataport word at offset 0: expected 4096 to equal 8192<\/pre>/);
+  assert.match(dom.stdout, /<summary>Trace excerpt<\/summary>/);
+  assert.match(dom.stdout, /<pre class="deadlock">deadlock at 2000 ns/);
+  // The cross-VM scenario's diagram is open and starts with its folded Given step.
+  assert.match(dom.stdout, /<details open=""><summary>Sequence diagram<\/summary>[\s\S]*?Given a guest booted next to a print server: \d+ events/);
+  assert.match(dom.stdout, /irq 43: 6 of 7 hops seen/);
 
   const shot = path.join(dir, 'fxboard', 'screenshot.png');
   const pic = chromium([`--screenshot=${shot}`, '--window-size=1280,2000', url]);

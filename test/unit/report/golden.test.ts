@@ -43,6 +43,7 @@ test('every verdict of the fixture is what its scenario was written to produce',
     'REQ-FIX-007': 'fail',
     'REQ-FIX-008': 'unresolved',
     'REQ-FIX-009': 'fail',
+    'REQ-FIX-010': 'pass',
   });
   const dead = reports[0].requirements.find((r) => r.id === 'REQ-FIX-007')!.scenarios[0];
   assert.match(dead.pickle.attempt?.deadlockReport ?? '', /ping:control blocked on ep pong/);
@@ -69,7 +70,7 @@ test('allure results carry the platform, feature and story labels and an environ
     .readdirSync(res)
     .filter((f) => f.endsWith('-result.json'))
     .map((f) => JSON.parse(fs.readFileSync(path.join(res, f), 'utf8')) as { status: string; labels: { name: string; value: string }[] });
-  assert.equal(results.length, 10);
+  assert.equal(results.length, 11);
   for (const r of results) {
     const labels = new Map(r.labels.map((l) => [l.name, l.value]));
     assert.equal(labels.get('platform'), 'fxboard');

@@ -79,3 +79,16 @@ test('a corrupted trace attachment and a missing board file are clear errors', (
   fs.renameSync(path.join(other, 'fxboard'), path.join(other, 'no-such-board'));
   assert.match(messagesOf(() => buildReports({ reportsDir: other, platformsDir: FIXTURE_PLATFORMS }))[0], /no-such-board\.yaml:1:1: error: no such board 'no-such-board'/);
 });
+
+test('a malformed step marks attachment is rejected naming the messages file and line', () => {
+  const dir = fixtureReportsDir();
+  const file = path.join(dir, 'fxboard', 'messages.ndjson');
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  const i = lines.findIndex((l) => l.includes('step-marks+json'));
+  assert.ok(i >= 0, 'the fixture run has step marks');
+  lines[i] = lines[i].replace(/"body":"\[[^"]*?\{/, '"body":"[{\\"oops\\":1},{');
+  fs.writeFileSync(file, lines.join('\n'));
+  assert.deepEqual(messagesOf(() => buildReports({ reportsDir: dir, ...FIXTURE_OPTIONS })), [
+    `${path.relative(process.cwd(), file)}:${i + 1}:1: error: step marks attachment: expected an array of { text, type, from, to } with from <= to`,
+  ]);
+});

@@ -57,3 +57,14 @@ test('routeX86: the handler notification carries irq_badges[dest]; EOI acks the 
 test('barSize rounds up to a power of two, at least the minimum', () => {
   assert.deepEqual([barSize(0x800, 16), barSize(3, 4), barSize(0x20, 4), barSize(0x30, 4)], [0x800, 4, 0x20, 0x40]);
 });
+
+test('console UARTs (PL011 on qemu-arm-virt, Cadence on zcu102): a received character reaches the guest driver through the VMM\'s own console line', () => {
+  for (const [board, path, irq] of [['qemu-arm-virt', '/pl011@9000000', 33], ['zcu102', '/amba/serial@ff000000', 53]] as const) {
+    const r = armPassthroughRig({ platform: loadPlatform(board), app: 'vm_minimal', vm: 'vm0', path, irq });
+    assert.deepEqual(r.routing.skipped, [irq], `${board}: routeArm leaves the console line to the VMM`);
+    r.raise();
+    r.settle();
+    assert.equal(r.driver.count, 1, board);
+    assert.equal(r.kernel.trace.filter((e) => e.op === 'seL4_IRQHandler_Ack' && e.object === `irq ${irq}`).length >= 1, true);
+  }
+});

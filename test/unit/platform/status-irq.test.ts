@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { RecordingOutput } from '../../../src/platform/devices';
-import { BOARD_DEVICE_LAYOUTS, StatusIrqDevice, layoutFor } from '../../../src/guest/drivers/devices';
+import { BOARD_DEVICE_LAYOUTS, RecordingOutput, StatusIrqDevice, layoutFor } from '../../../src/platform/devices';
 
 test('layoutFor finds a layout by any of the node compatibles', () => {
   assert.equal(layoutFor(['foo', 'nvidia,tegra124-sdhci'])?.status, 0x30);

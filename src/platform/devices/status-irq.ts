@@ -1,30 +1,35 @@
 /**
- * The interrupt side of the Arm boards' passed-through devices that have no model in
- * src/platform/devices: one cause bit in a write-one-to-clear status register, gated by an enable
- * bit, asserting the device's level-triggered SPI while both are set. That is how each of these
- * blocks reports the event the scenarios use (an RTC tick, a completed MMC/SD command, a memory
- * controller decode error, a timer expiry). Register offsets and bits: the vendors' Linux drivers,
- * recalled (UNCONFIRMED; the reference gives only the nodes, addresses and INTIDs), kept in
- * `BOARD_DEVICE_LAYOUTS` only.
- *
- * This is hardware, and belongs with src/platform/devices; it lives here because that folder is
- * another engineer's (see the report). Both the device model and the guest driver read the
- * layout, as Linux's driver and the silicon agree on a datasheet.
+ * The interrupt side of the Arm boards' passed-through devices that have no model of their own:
+ * one cause bit in a write-one-to-clear status register, gated by an enable bit, asserting the
+ * device's level-triggered SPI while both are set. That is how each of these blocks reports the
+ * event the scenarios use (an RTC tick, a completed MMC/SD command, a memory controller decode
+ * error, a timer expiry). Register offsets and bits: the vendors' Linux drivers, recalled
+ * (UNCONFIRMED; the reference gives only the nodes, addresses and INTIDs), kept in
+ * `BOARD_DEVICE_LAYOUTS` only. Both the device model and the guest driver read the layout, as
+ * Linux's driver and the silicon agree on a datasheet.
  */
-import type { InterruptOutput, MmioDevice } from '../../platform/devices';
-import { readSub } from '../../platform/devices';
+import type { InterruptOutput, MmioDevice } from './wires';
+import { readSub } from './wires';
 
-export interface StatusLayout {
-  /** Linux `compatible` the layout is for. */
-  readonly compatible: string;
-  /** The event, in the datasheet's words. */
-  readonly event: string;
-  /** Status register offset and the cause bit (write 1 to clear). */
+/** What a driver needs to take a device's interrupt: where the cause is, how to enable and clear it. */
+export interface DriverLayout {
+  /** Status register offset and the cause bit. */
   readonly status: number;
   readonly cause: number;
   /** Register and bit that let the cause reach the interrupt output. */
   readonly enable: number;
   readonly enableBit: number;
+  /** Register the handler writes the cause to, to clear it (default: `status`, write one to clear). */
+  readonly clear?: number;
+  /** Register writes the driver's probe makes before enabling the interrupt, in order. */
+  readonly setup?: readonly (readonly [offset: number, value: number])[];
+}
+
+export interface StatusLayout extends DriverLayout {
+  /** Linux `compatible` the layout is for. */
+  readonly compatible: string;
+  /** The event, in the datasheet's words. */
+  readonly event: string;
   /** Bytes the register window decodes. */
   readonly window: number;
 }

@@ -1,0 +1,138 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { generateMessages } from '@cucumber/gherkin';
+import { IdGenerator, SourceMediaType } from '@cucumber/messages';
+import parseTagExpression from '@cucumber/tag-expressions';
+import { errorAt } from '../diagnostics';
+import { applicabilityExpression } from '../harness/binding';
+import type { Platform } from '../platform';
+import { requirementsOf, sourceOf } from './verdicts';
+
+/**
+ * The requirement catalogue (`features/README.md`), generated from the feature files themselves so
+ * it can be checked for staleness without running anything: each requirement id with its wording,
+ * strength, source, the scenarios that state it and the boards they apply to.
+ */
+export const CATALOGUE_FILE = 'features/README.md';
+export const CATALOGUE_COMMAND = 'node bin/vmconf.js report --catalogue';
+
+const STRENGTH = /\b(MUST NOT|MUST|SHALL NOT|SHALL|SHOULD NOT|SHOULD|MAY)\b/;
+/**
+ * Choice (no upstream fact): a wording without an RFC 2119 keyword is listed as "MUST (implied)",
+ * because any verdict other than pass, not-supported or known-fail fails a board's run.
+ */
+export const IMPLIED_STRENGTH = 'MUST (implied)';
+
+export interface CatalogueScenario {
+  readonly uri: string;
+  readonly line: number;
+  readonly name: string;
+  readonly rule?: string;
+  readonly tags: readonly string[];
+}
+
+export interface CatalogueEntry {
+  readonly id: string;
+  readonly strength: string;
+  readonly rules: readonly string[];
+  readonly scenarios: readonly CatalogueScenario[];
+  readonly sources: readonly string[];
+  readonly boards: readonly string[];
+}
+
+function featureFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const d of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const p = path.join(dir, d.name);
+    if (d.isDirectory()) out.push(...featureFiles(p));
+    else if (d.name.endsWith('.feature')) out.push(p);
+  }
+  return out;
+}
+
+/** Every scenario (and Outline row) of the feature files under `dir`, as Cucumber compiles them. */
+export function readScenarios(dir: string, root = process.cwd()): CatalogueScenario[] {
+  const out: CatalogueScenario[] = [];
+  for (const file of featureFiles(dir)) {
+    const uri = path.relative(root, file).split(path.sep).join('/');
+    const rules = new Map<string, string>();
+    const envelopes = generateMessages(fs.readFileSync(file, 'utf8'), uri, SourceMediaType.TEXT_X_CUCUMBER_GHERKIN_PLAIN, {
+      includeSource: false,
+      includeGherkinDocument: true,
+      includePickles: true,
+      newId: IdGenerator.incrementing(),
+    });
+    for (const env of envelopes) {
+      if (env.parseError) {
+        const loc = env.parseError.source.location;
+        throw errorAt({ file: uri, line: loc?.line ?? 1, col: loc?.column ?? 1 }, env.parseError.message.replace(/^\(\d+:\d+\): /, ''));
+      }
+      for (const child of env.gherkinDocument?.feature?.children ?? [])
+        if (child.rule) for (const c of child.rule.children) if (c.scenario) rules.set(c.scenario.id, child.rule.name);
+      const p = env.pickle;
+      if (!p) continue;
+      out.push({ uri, line: p.location?.line ?? 0, name: p.name, rule: rules.get(p.astNodeIds[0]), tags: p.tags.map((t) => t.name) });
+    }
+  }
+  return out;
+}
+
+/** The catalogue entries, sorted by id; `boards` decides applicability as the runner does. */
+export function buildCatalogue(scenarios: readonly CatalogueScenario[], boards: readonly Platform[]): CatalogueEntry[] {
+  const names = boards.map((b) => b.name);
+  const exprs = boards.map((b) => ({ name: b.name, expr: parseTagExpression(applicabilityExpression(b, names)) }));
+  const by = new Map<string, CatalogueScenario[]>();
+  for (const s of scenarios) for (const id of requirementsOf(s.tags)) by.set(id, [...(by.get(id) ?? []), s]);
+  return [...by.keys()].sort().map((id) => {
+    const list = by.get(id)!;
+    const rules = [...new Set(list.flatMap((s) => (s.rule ? [s.rule] : [])))].sort();
+    const texts = [...rules, ...list.map((s) => s.name)];
+    const strength = texts.map((t) => STRENGTH.exec(t)?.[1]).find((x) => x) ?? IMPLIED_STRENGTH;
+    const sources = [...new Set(list.flatMap((s) => s.tags.flatMap((t) => sourceOf([t]) ?? [])))].sort();
+    const applies = exprs.filter((b) => list.some((s) => b.expr.evaluate([...s.tags]))).map((b) => b.name);
+    return { id, strength, rules, scenarios: list, sources, boards: applies };
+  });
+}
+
+function md(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** `<AREA>` of `REQ-<AREA>-…-NNN`: the catalogue's sections. */
+function area(id: string): string {
+  return id.replace(/^REQ-/, '').replace(/-\d+$/, '');
+}
+
+export function catalogueMarkdown(entries: readonly CatalogueEntry[], allBoards: readonly string[]): string {
+  const files = new Set(entries.flatMap((e) => e.scenarios.map((s) => s.uri)));
+  const out = [
+    '# Requirement catalogue',
+    '',
+    `<!-- Generated by \`${CATALOGUE_COMMAND}\` from the feature files; do not edit. A unit test fails when it is stale. -->`,
+    '',
+    `${entries.length} requirements stated by the scenarios of ${files.size} feature files. For each: its id (the \`@REQ-…\` tag), ` +
+      `its strength (the RFC 2119 keyword of its wording; "${IMPLIED_STRENGTH}" when the wording has none, since a failing verdict fails the run), ` +
+      'its wording (the Rule it belongs to, then the scenarios that state it), its source (`@source:` tags: a reference document and section, or a seed), ' +
+      `the feature file and line of each scenario, and the boards it applies to (tags, as \`vmconf test\` binds them; "all" is all ${allBoards.length}).`,
+    '',
+  ];
+  const areas = [...new Set(entries.map((e) => area(e.id)))];
+  for (const a of areas) {
+    out.push(`## ${a}`, '', '| Requirement | Strength | Wording | Source | Scenarios | Boards |', '|---|---|---|---|---|---|');
+    for (const e of entries.filter((x) => area(x.id) === a)) {
+      const wording = [...e.rules.map((r) => `Rule: ${r}`), ...[...new Set(e.scenarios.map((s) => s.name))].map((n) => `*${n}*`)].join('<br>');
+      const where = [...new Set(e.scenarios.map((s) => `${s.uri}:${s.line}`))];
+      const scen = where.length > 3 ? `${where.slice(0, 3).join('<br>')}<br>(+${where.length - 3} more)` : where.join('<br>');
+      const boards = e.boards.length === allBoards.length ? 'all' : e.boards.join(', ') || 'none';
+      out.push(`| ${[e.id, e.strength, wording, e.sources.join('<br>') || '—', scen, boards].map(md).join(' | ')} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+/** The catalogue's text for the features under `<root>/features` and the boards under `platformsDir`. */
+export function catalogueText(root: string, boards: readonly Platform[]): string {
+  const entries = buildCatalogue(readScenarios(path.join(root, 'features'), root), boards);
+  return catalogueMarkdown(entries, boards.map((b) => b.name));
+}
