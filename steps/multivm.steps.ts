@@ -8,7 +8,9 @@ import { loadAndCheck } from '../src/camkes/check';
 import { builtinBehaviours, noTimerDriverMessage, SerialInputSwitch, serialServerModel, timeServerFor, TIMESERVER_UNPORTED } from '../src/camkes/components';
 import { instantiate, type InstantiatedSystem } from '../src/camkes/instantiate';
 import { analyseIsolation, isVmInstance, renderIsolation, type IsolationResult } from '../src/camkes/isolation';
-import { buildSystem, type BuiltSystem } from '../src/system';
+import { declaredRegions } from '../src/camkes/isolation/reach';
+import type { Frame } from '../src/sel4';
+import { buildSystem, Operator, type BuiltSystem, type RunOutcome } from '../src/system';
 import type { ConformanceWorld } from './support/world';
 
 const APP = { arm: 'vm_multi', x86: 'multi_vm_x86' } as const;
@@ -19,6 +21,8 @@ interface MultiVm {
   built?: BuiltSystem;
   isolation?: IsolationResult;
   switch?: { sw: SerialInputSwitch; got: Map<string, string>; said: string[] };
+  /** One operator per guest, all at the one serial console (the end-to-end Arm scenarios). */
+  operators?: Map<string, Operator>;
 }
 
 const state = new WeakMap<ConformanceWorld, MultiVm>();
@@ -186,4 +190,122 @@ Then('the console of {word} does not show {string}', function (this: Conformance
 
 Then('the multiplexed console shows the line {string} from {word}', function (this: ConformanceWorld, line: string, source: string) {
   expect(system(this).serial.textOf(source)).to.include(line);
+});
+
+/** Builds the board's multi-VM app with its VMMs and guests (NOT-SUPPORTED where the app has no configuration for the board). */
+function buildWithVmms(w: ConformanceWorld, s: MultiVm): BuiltSystem {
+  try {
+    return buildSystem(resolve('apps', s.app), { board: w.platform.name, seed: w.seed });
+  } catch (e) {
+    if (e instanceof DiagnosticError && /does not target board/.test(e.message)) notConfigured(w, s.app, e.message);
+    throw e;
+  }
+}
+
+When('the multi-VM system is built with its VMMs and booted', function (this: ConformanceWorld) {
+  const s = mv(this);
+  const b = buildWithVmms(this, s);
+  s.built = b;
+  s.sys = b.sys;
+  s.operators = new Map(b.vms.map((v) => [v.name, new Operator(b, { commands: [], vm: v.name })]));
+  this.trace = b.sys.kernel.trace;
+});
+
+const operator = (w: ConformanceWorld, vm: string): Operator => {
+  const o = mv(w).operators?.get(vm);
+  if (!o) throw new Error(`no operator for ${vm}: add "When the multi-VM system is built with its VMMs and booted" (VMs: ${[...(mv(w).operators?.keys() ?? [])].join(', ')})`);
+  return o;
+};
+
+/**
+ * A session that did not reach its prompt: NOT-SUPPORTED only for the documented TimeServer
+ * conflict (the serial server never serves, so no console reaches the serial output), else a failure
+ * naming the outcome.
+ */
+function expectSession(w: ConformanceWorld, r: RunOutcome | null): void {
+  if (!r || r.kind === 'completed') return;
+  const unported = TIMESERVER_UNPORTED.get(w.platform.name);
+  if (r.kind === 'console-lost' && unported && r.cause.includes(noTimerDriverMessage(w.platform.name)))
+    throw new Error(`NOT-SUPPORTED: ${unported}: ${r.vm} is waiting at ${r.waitingFor} but ${r.cause} (CONFLICT, platforms.md 1.8: vm_multi's settings.cmake lists ${w.platform.name} as supported)`);
+  const why = r.kind === 'console-lost' ? r.cause : r.kind === 'vm-died' ? r.reason : r.kind === 'deadlock' ? r.report : `timed out waiting for ${r.waitingFor}`;
+  expect.fail(`the session at the serial console ended with ${r.kind}: ${why}`);
+}
+
+When('the operator logs in to {word} at the multiplexed console', function (this: ConformanceWorld, vm: string) {
+  expectSession(this, operator(this, vm).login());
+});
+
+When('the operator runs {string} on {word} at the multiplexed console', function (this: ConformanceWorld, cmd: string, vm: string) {
+  expectSession(this, operator(this, vm).exec(cmd));
+});
+
+Then('{word} answered {string} with exit status {int}', function (this: ConformanceWorld, vm: string, cmd: string, status: number) {
+  expect(operator(this, vm).results.filter((c) => c.line === cmd).map((c) => c.status), `exit statuses of \`${cmd}\` on ${vm}`).to.deep.equal([status]);
+});
+
+Then('the consoles of {string} reach the one serial output through the serial server {word}', function (this: ConformanceWorld, names: string, server: string) {
+  const b = mv(this).built;
+  if (!b) throw new Error('no system with VMMs: add "When the multi-VM system is built with its VMMs and booted"');
+  const vms = names.split(/,\s*/);
+  for (const vm of vms) {
+    expect(b.virtio.consoleServers.get(vm), `the serial server ${vm}'s hvc0 goes to`).to.equal(server);
+    expect(b.sys.serial.textOf(vm), `${vm}'s lines on the serial output`).to.include('Welcome to Buildroot');
+  }
+});
+
+/**
+ * The analysis counts every frame mapped in a guest's stage-2 space as its memory, device pages
+ * included (src/camkes/isolation/guest.ts). vm_multi maps the chip ID page into all three guests
+ * (each VM's `mmios`), and the passthrough builds one frame per physical page, so those pages are
+ * reported as shared guest memory. Split the analysis's findings: device frames (reported separately
+ * below) and everything else, which must be nothing.
+ */
+function deviceFrames(r: IsolationResult): Map<string, Frame> {
+  const out = new Map<string, Frame>();
+  for (const g of r.guests) for (const f of g.frames) if (f.device) out.set(`Frame ${f.name}`, f);
+  return out;
+}
+
+Then('no VMM can reach another guest\'s RAM', function (this: ConformanceWorld) {
+  const r = iso(this);
+  const vms = new Set(r.guests.map((g) => g.vm));
+  const dev = deviceFrames(r);
+  const bad = r.pairs.filter((p) => vms.has(p.holder)).flatMap((p) => p.reached.filter((x) => !dev.has(x.what)).map((x) => `${p.holder} -> ${p.guest}: ${x.what} (${x.why})`));
+  expect(bad).to.deep.equal([]);
+  expect(r.guests.every((g) => g.source === 'vmm'), 'every guest\'s RAM found from its VMM').to.equal(true);
+});
+
+Then('every device page two guests share is one both declare in their mmios', function (this: ConformanceWorld) {
+  const r = iso(this);
+  const sys = system(this);
+  const dev = deviceFrames(r);
+  const declares = (vm: string, f: Frame) => declaredRegions(sys.instances.get(vm)!.instance).some((d) => d.kind === 'mmios' && d.paddr <= f.paddr && f.paddr < d.paddr + d.size);
+  const vms = new Set(r.guests.map((g) => g.vm));
+  const shared = r.pairs.filter((p) => vms.has(p.holder)).flatMap((p) => p.reached.filter((x) => dev.has(x.what)).map((x) => ({ p, f: dev.get(x.what)! })));
+  this.attach(shared.map(({ p, f }) => `${p.holder} -> ${p.guest}: ${f.name}`).join('\n') || '(no device page shared)', 'text/plain');
+  expect(shared.filter(({ p, f }) => !declares(p.holder, f) || !declares(p.guest, f)).map(({ p, f }) => `${p.holder} -> ${p.guest}: ${f.name}`)).to.deep.equal([]);
+});
+
+Then('every frame two components share comes from a declared connection joining them, or is a device page each declares in mmios', function (this: ConformanceWorld) {
+  const r = iso(this);
+  const b = mv(this).built;
+  if (!b) throw new Error('no system with VMMs: add "When the multi-VM system is built with its VMMs and booted"');
+  const spaceOf = (inst: string) => b.sys.instances.get(inst)!.space.name;
+  const instOf = new Map([...b.sys.instances.values()].map((i) => [i.space.name, i.instance] as const));
+  // seL4VirtQueues connections: src/system/virtio.ts makes their frames (the analysis knows only dataports).
+  const queue = new Map<string, { connection: string; spaces: Set<string> }>();
+  for (const l of b.virtio.links) {
+    const c = b.sys.connections.find((x) => x.connection.name === l.name)!.connection;
+    for (const f of l.frames) queue.set(f.name, { connection: c.name, spaces: new Set(c.ends.map((e) => spaceOf(e.instance.name))) });
+  }
+  const dev = new Map([...deviceFrames(r).values()].map((f) => [f.name, f] as const));
+  const declares = (space: string, f: Frame) => declaredRegions(instOf.get(space)!).some((d) => d.kind === 'mmios' && d.paddr <= f.paddr && f.paddr < d.paddr + d.size);
+  const why = r.shared.map((s) => {
+    const q = queue.get(s.frame);
+    const d = dev.get(s.frame);
+    const ok = s.allowed || (q ? s.spaces.every((x) => q.spaces.has(x)) : d ? s.spaces.every((x) => declares(x, d)) : false);
+    return { s, ok, what: s.allowed ? `dataport ${s.connection}` : q ? `seL4VirtQueues ${q.connection}` : d ? 'device page in every holder\'s mmios' : 'no declared connection' };
+  });
+  this.attach(why.map((x) => `${x.s.frame} [${x.s.spaces.join(', ')}]: ${x.what}`).join('\n') || '(no shared frame)', 'text/plain');
+  expect(why.filter((x) => !x.ok).map((x) => `${x.s.frame} [${x.s.spaces.join(', ')}]: ${x.what}`)).to.deep.equal([]);
 });

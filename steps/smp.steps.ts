@@ -2,24 +2,22 @@
 // guest (Arm: src/vmm/arm/smp-probe.ts; x86: the x86 VMM), or asserts on what they produced.
 import { DataTable, Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
-import { Kernel, type Blocking } from '../src/sel4';
-import { HSR_EC, PSCI_FN, PSCI_RET, SmpProbe, smpApp } from '../src/vmm/arm';
-import type { GuestMachine, GuestOS } from '../src/vmm/guest-machine';
-import { SmpConfigureError, configureSmp, type SmpBuild } from '../src/vmm/smp-config';
-import { X86Vmm } from '../src/vmm/x86';
+import { HSR_EC, PSCI_FN, PSCI_RET, SmpProbe } from '../src/vmm/arm';
+import { NoVmAppError, configureBoardSmp } from '../src/vmm/arm/vm-app';
+import { SmpConfigureError, type SmpBuild } from '../src/vmm/smp-config';
+import { X86SmpProbe } from '../src/vmm/x86/smp-probe';
 import type { ConformanceWorld } from './support/world';
-
-/** The x86 side: the VMM thread is the one vCPU; the stub records every machine the guest was given. */
-interface X86Smp {
-  readonly build: SmpBuild;
-  readonly kernel: Kernel;
-  readonly machines: Set<GuestMachine>;
-  booted: boolean;
-}
+import { join } from 'node:path';
+import { DiagnosticError } from '../src/diagnostics';
+import type { ArmVm } from '../src/platform';
+import { ArmVmm } from '../src/vmm/arm';
+import { kernelArmPlatform, smpNotSupportedMessage } from '../src/vmm/smp-config';
+import { buildSystem, readApp, type BuiltSystem } from '../src/system';
+import { unsupportedPlatformMessage } from '../src/system/smp';
 
 declare module './support/world' {
   interface ConformanceWorld {
-    smp?: { arm?: SmpProbe; x86?: X86Smp; configured?: SmpBuild; configureError?: string; cpuOn?: (number | null)[] };
+    smp?: { arm?: SmpProbe; x86?: X86SmpProbe; configured?: SmpBuild; configureError?: string; cpuOn?: (number | null)[] };
   }
 }
 
@@ -33,46 +31,32 @@ function arm(w: ConformanceWorld): SmpProbe {
   return p;
 }
 
-function noApp(w: ConformanceWorld): never {
-  throw new Error(`NOT-SUPPORTED: no example VM app targets ${w.platform.name} (platforms.md §1.9), so no VM can be built for it`);
+/**
+ * A refusal of the build the simulation raised, as the scenario's NOT-SUPPORTED reason: the board
+ * has no VM app to build (NoVmAppError) or the configure step's FATAL_ERROR (SmpConfigureError).
+ * Anything else is a defect and propagates.
+ */
+function refused(e: unknown): never {
+  if (e instanceof NoVmAppError) throw new Error(`NOT-SUPPORTED: no VM can be built: ${e.message}`);
+  if (e instanceof SmpConfigureError) throw new Error(`NOT-SUPPORTED: the configure step failed: ${e.message}`);
+  throw e;
 }
 
-/** Builds the board's VM app; the configure step's FATAL_ERROR is the board's reason for no SMP. */
+/** Builds the board's VM app; the build's refusal is the board's reason for no SMP. */
 function buildVm(w: ConformanceWorld, numNodes: string, numVcpus: number): void {
   const s = smpState(w);
-  if (w.platform.family === 'x86') {
-    s.x86 = buildX86(w, numNodes, numVcpus);
-    w.trace = s.x86.kernel.trace;
-    return;
-  }
-  if (!smpApp(w.platform)) noApp(w);
   try {
+    if (w.platform.family === 'x86') {
+      s.x86 = new X86SmpProbe({ platform: w.platform, numNodes, numVcpus, seed: w.seed });
+      w.trace = s.x86.kernel.trace;
+      return;
+    }
     s.arm = new SmpProbe({ platform: w.platform, numNodes, numVcpus, seed: w.seed });
   } catch (e) {
-    if (e instanceof SmpConfigureError) throw new Error(`NOT-SUPPORTED: the configure step failed: ${e.message}`);
-    throw e;
+    refused(e);
   }
   w.trace = s.arm.kernel.trace;
   s.arm.settle(1e6);
-}
-
-function buildX86(w: ConformanceWorld, numNodes: string, numVcpus: number): X86Smp {
-  const build = configureSmp({ platform: w.platform, numNodes, numVcpus });
-  const kernel = new Kernel({ arch: w.platform.arch === 'ia32' ? 'ia32' : 'x86_64', seed: w.seed, cores: build.kernelMaxNumNodes });
-  const alloc = kernel.allocator();
-  const cnode = alloc.must('CNode', 'vm0 cnode', 10);
-  const st: X86Smp = { build, kernel, machines: new Set(), booted: false };
-  const guest: GuestOS = {
-    *boot(m: GuestMachine): Blocking<void> {
-      st.machines.add(m);
-      yield* m.read32(m.ram.base);
-      st.booted = true;
-      for (;;) yield* m.idle(null);
-    },
-  };
-  new X86Vmm({ kernel, name: 'vm0', cnode, serial: { write: () => undefined }, ramMb: 16, cmdline: '', guest, rootSlot: () => alloc.slot() }).start();
-  kernel.run({ until: () => st.booted || kernel.now > 1e9 });
-  return st;
 }
 
 Given("the board's VM app is built with NUM_NODES and num_vcpus set to the board's core count, at least 2", function (this: ConformanceWorld) {
@@ -86,11 +70,10 @@ Given("the board's VM app is built with NUM_NODES {string} and num_vcpus {int}",
 
 When("the board's VM app is configured with NUM_NODES {string}", function (this: ConformanceWorld, nodes: string) {
   const s = smpState(this);
-  const app = smpApp(this.platform);
-  if (this.platform.family === 'arm' && !app) noApp(this);
   try {
-    s.configured = configureSmp({ platform: this.platform, numNodes: nodes, numVcpus: app?.vm.numVcpus ?? 1 });
+    s.configured = configureBoardSmp(this.platform, nodes);
   } catch (e) {
+    if (e instanceof NoVmAppError) refused(e);
     if (!(e instanceof SmpConfigureError)) throw e;
     s.configureError = e.message;
   }
@@ -259,4 +242,88 @@ Then("the guest's machine has no SMC to start another vCPU", function (this: Con
   const ms = [...(smpState(this).x86?.machines ?? [])];
   expect(ms).to.have.length(1);
   expect(ms[0].smc).to.equal(undefined);
+});
+
+// --- The buildroot guest on vm_minimal (features/smp/smp-guest.feature) -------------------------
+
+const VM_MINIMAL = join(__dirname, '..', 'apps', 'vm_minimal');
+
+interface GuestSmp {
+  readonly system: BuiltSystem;
+  readonly vmm: ArmVmm;
+  /** The guest console's lines (source vm0). */
+  console: string[];
+}
+
+function guestSmp(w: ConformanceWorld): GuestSmp {
+  const g = (w as ConformanceWorld & { smpGuest?: GuestSmp }).smpGuest;
+  if (!g) throw new Error('no vm_minimal system: add "Given the vm_minimal app is built ..."');
+  return g;
+}
+
+Given("the vm_minimal app is built for the board with NUM_NODES set to the board's core count", function (this: ConformanceWorld) {
+  const app = readApp(VM_MINIMAL);
+  const refused = unsupportedPlatformMessage(app, this.platform);
+  if (refused) throw new Error(`NOT-SUPPORTED: vm_minimal's configure step fails: ${refused.message}`);
+  let system: BuiltSystem;
+  try {
+    system = buildSystem(VM_MINIMAL, { board: this.platform.name, seed: this.seed, numNodes: String(this.platform.cores) });
+  } catch (e) {
+    const msg = e instanceof DiagnosticError ? e.diagnostics.map((d) => d.message).join('\n') : '';
+    if (msg === smpNotSupportedMessage(kernelArmPlatform(this.platform))) throw new Error(`NOT-SUPPORTED: the configure step failed: ${msg}`);
+    throw e;
+  }
+  const vmm = system.vms[0]?.vmm;
+  if (!(vmm instanceof ArmVmm)) throw new Error('vm_minimal has no Arm VM');
+  (this as ConformanceWorld & { smpGuest?: GuestSmp }).smpGuest = { system, vmm, console: [] };
+  this.trace = system.sys.kernel.trace;
+});
+
+When('the buildroot guest boots until its kernel has brought up its CPUs', function (this: ConformanceWorld) {
+  const g = guestSmp(this);
+  const k = g.system.sys.kernel;
+  const serial = g.system.sys.serial;
+  let done = false;
+  const off = serial.onLine((l) => {
+    if (l.source === 'vm0' && /Brought up /.test(l.text)) done = true;
+  });
+  g.system.start();
+  k.run({ until: () => done || !g.vmm.vm.alive || k.now > 30e9 });
+  off();
+  serial.flush();
+  g.console = serial.textOf('vm0');
+  expect(g.vmm.vm.alive, `the VM died: ${JSON.stringify(g.vmm.vm.state)}`).to.equal(true);
+});
+
+/** The vCPU count the reference's layout and the build imply: num_vcpus capped by KernelMaxNumNodes. */
+function expectedVcpus(w: ConformanceWorld): number {
+  const vm = w.platform.apps.vm_minimal?.vms.find((v): v is ArmVm => v.kind === 'arm');
+  if (!vm) throw new Error(`${w.platform.name} has no vm_minimal layout`);
+  return Math.max(1, Math.min(vm.numVcpus, w.platform.cores));
+}
+
+Then("the VMM created min\\(num_vcpus of the board's vm_minimal layout, the board's core count) vCPUs", function (this: ConformanceWorld) {
+  expect(guestSmp(this).vmm.vcpus.slots.length).to.equal(expectedVcpus(this));
+});
+
+Then('the console shows {string} for each secondary vCPU', function (this: ConformanceWorld, banner: string) {
+  const g = guestSmp(this);
+  const n = expectedVcpus(this);
+  for (let cpu = 1; cpu < n; cpu++) expect(g.console.some((l) => l.includes(`CPU${cpu}: ${banner}`)), `CPU${cpu} banner in:\n${g.console.join('\n')}`).to.equal(true);
+  expect(g.console.filter((l) => l.includes(banner))).to.have.length(n - 1);
+});
+
+Then('the console shows the kernel brought up every vCPU', function (this: ConformanceWorld) {
+  const g = guestSmp(this);
+  const n = expectedVcpus(this);
+  // Linux ≥ 4.10 (the 4.14.87 images) and 4.9 (qemu-arm-virt's 4.9.189) word it differently.
+  const want = new RegExp(`\\] (smp: Brought up 1 node, ${n} CPUs?|Brought up ${n} CPUs)$`);
+  expect(g.console.some((l) => want.test(l)), g.console.join('\n')).to.equal(true);
+});
+
+Then('every vCPU of the VM ran on its own core', function (this: ConformanceWorld) {
+  const g = guestSmp(this);
+  const cores = g.vmm.vcpus.slots.map((s) => s.thread?.core ?? null);
+  expect(cores.every((c) => c !== null), `cores ${cores.join(', ')}`).to.equal(true);
+  expect(new Set(cores).size, `cores ${cores.join(', ')}`).to.equal(cores.length);
 });

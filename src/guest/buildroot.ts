@@ -23,6 +23,7 @@ import { gicIrqchip } from './kernel/gic';
 import { cpuEntryCheck } from './kernel/cpu-check';
 import { guestKernelImage, type GuestKernelImage } from '../vmm/guest-mode';
 import { consoleIsHvc, HvcConsole, probeVirtio, VIRTIO_NET_PROGRAMS } from './virtio';
+import { secondaryStart, smpInit, type SmpState } from './kernel/smp';
 
 /** A file of the guest rootfs: text, bytes, a compiled program by name, or a kernel module by name. */
 export type GuestFile = string | Uint8Array | { readonly program: string } | { readonly module: string };
@@ -47,6 +48,8 @@ export interface BuildrootGuestOptions {
   readonly programs?: ReadonlyMap<string, ProgramMain>;
   /** The kernel image booted (src/vmm/guest-mode.ts); default: x86 i386 non-PAE, Arm the vCPU's width. */
   readonly image?: GuestKernelImage;
+  /** Arm: MIDR_EL1 the CPUs read (VPIDR, the host CPU's), shown in the secondary CPUs' banner. */
+  readonly midr?: number;
 }
 
 export interface GuestStatus {
@@ -142,6 +145,9 @@ const memOps: FileOps = {
 export class BuildrootGuest implements GuestOS {
   private readonly state: GuestStatus = { phase: 'off', commands: [], exits: [] };
   private readonly programs: ReadonlyMap<string, ProgramMain>;
+  /** SMP: the running kernel and its CPU bring-up state, for the secondaries (kernel/smp.ts). */
+  private kernel: GuestKernel | null = null;
+  private smp: SmpState | null = null;
 
   constructor(readonly options: BuildrootGuestOptions) {
     this.programs = new Map([...PROGRAMS, ...(options.programs ?? [])]);
@@ -190,6 +196,8 @@ export class BuildrootGuest implements GuestOS {
     const machine = hvc ? hvc.machine : uart;
     this.state.phase = 'booting';
     const k = new GuestKernel(machine, this.options.trace);
+    this.kernel = k;
+    this.smp = null;
     const vfs = new Vfs();
     this.buildRootfs(vfs);
     const devtmpfs: DirInode = newDir();
@@ -228,13 +236,24 @@ export class BuildrootGuest implements GuestOS {
     vfs.install('/proc/cmdline', { ...newFile(''), generate: () => `${machine.cmdline}\n` });
 
     // pid 1 is kernel_init: the kernel's remaining boot work, then it execs /init.
-    spawnProcess(sys, null, 'kernel_init', [], (p) => this.kernelInit(sys, p, pciDevices, hvc));
+    spawnProcess(sys, null, 'kernel_init', [], (p) => this.kernelInit(sys, p, pciDevices, hvc, uart));
     yield* k.run();
   }
 
-  private *kernelInit(sys: GuestSystem, p: Process, pciDevices: PciDev[], hvc: HvcConsole | null): GuestStep<number> {
+  /**
+   * GuestOS.secondary: a CPU the kernel started with PSCI CPU_ON runs secondary_start_kernel, then
+   * idles taking only its own interrupts (processes stay on CPU 0, kernel/smp.ts).
+   */
+  *secondary(machine: GuestMachine, entry: number): Blocking<void> {
+    if (this.kernel && this.smp) yield* secondaryStart(this.kernel, machine, this.smp, entry);
+  }
+
+  private *kernelInit(sys: GuestSystem, p: Process, pciDevices: PciDev[], hvc: HvcConsole | null, cpu0: GuestMachine): GuestStep<number> {
     const k = sys.k;
-    yield* k.delay(BOOT_TIMING.pciScanAt);
+    // smp_init (kernel/smp.ts) on the vCPU's own machine; the boot timing below stays absolute.
+    const mask = sys.mem.kmalloc(4);
+    if (mask !== null) yield* smpInit(k, cpu0, mask, { kernelVersion: sys.kernelVersion, midr: this.options.midr, publish: (st) => (this.smp = st) });
+    yield* k.delay(Math.max(0, BOOT_TIMING.pciScanAt - k.uptime()));
     pciDevices.push(...(yield* pciScan(k)));
     const virtio = yield* probeVirtio(sys, { pciIoBase: this.options.pciIoBase ?? null });
     if (hvc && virtio.consoles.length) {

@@ -44,6 +44,8 @@ export interface AttachArmOptions {
   readonly generation: 1 | 2 | 'none';
   /** More DEFINE_MODULE inits (the system's virtio devices), run after the glue's. */
   readonly modules?: readonly ((v: ArmVmm) => void)[];
+  /** CONFIG_MAX_NUM_NODES of the build (src/system/smp.ts); the VMM caps `num_vcpus` by it. Default 1. */
+  readonly maxNumNodes?: number;
 }
 
 export interface ArmGen2 {
@@ -91,6 +93,9 @@ export function attachArmVm(sys: InstantiatedSystem, name: string, o: AttachArmO
     guest: o.guest,
     priority: rt.int('base_prio') ?? 100,
     boundNotification: global?.kind === 'consumes-global' ? global.ntfn : undefined,
+    // SMP: the instance's num_vcpus attribute (VM_INIT_DEF default 1), capped by the VMM.
+    numVcpus: rt.int('num_vcpus') ?? 1,
+    maxNumNodes: o.maxNumNodes ?? 1,
     modules: [...(g ? [(v: ArmVmm) => void (g.connections = initConnections(v, g.glue))] : []), ...(o.modules ?? [])],
   });
   return { vmm, gen2 };

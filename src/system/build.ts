@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import { DiagnosticError, errorAt } from '../diagnostics';
-import { builtinBehaviours, readAppYaml as readComponentsYaml, registerAppComponents } from '../camkes/components';
+import { builtinBehaviours, readAppYaml as readComponentsYaml, registerAppComponents, timeServerFor } from '../camkes/components';
 import { hasErrors, loadAndCheck } from '../camkes/check';
 import { instantiate, type InstantiatedSystem } from '../camkes/instantiate';
 import { loadPlatform, type Platform } from '../platform';
@@ -18,6 +18,8 @@ import { resolveGuestMode, type GuestModeOptions } from './guest-mode';
 import type { GuestKernelImage } from '../vmm/guest-mode';
 import { appVirtioOptions, SystemVirtio } from './virtio';
 import { SystemPassthrough } from './passthrough';
+import { boardMidr, configureAppSmp, kernelCores, type SmpBuildOptions } from './smp';
+import { ConsoleWatch } from './console-watch';
 
 /** A file in the guest's rootfs overlay, as `src/guest` takes it. */
 export type GuestFile = string | Uint8Array | { readonly program: string } | { readonly module: string };
@@ -41,11 +43,13 @@ export interface GuestRequest {
   readonly pciIoBase?: number;
   /** The kernel image the VM boots (src/vmm/guest-mode.ts); default: the guest model's. */
   readonly image?: GuestKernelImage;
+  /** Arm: MIDR_EL1 of the board's CPU (src/system/smp.ts), shown by the guest's secondary CPUs. */
+  readonly midr?: number;
 }
 
 export type GuestFactory = (r: GuestRequest) => ObservableGuest;
 
-export interface BuildOptions extends GuestModeOptions {
+export interface BuildOptions extends GuestModeOptions, SmpBuildOptions {
   readonly board: string;
   readonly seed?: number;
   /** Makes each VM's guest; default: `src/guest`'s `createBuildrootGuest`. */
@@ -104,13 +108,19 @@ export function buildSystem(dir: string, o: BuildOptions): BuiltSystem {
   const platform = loadPlatform(o.board);
   if (!o.anyBoardOfArch && !app.boards.includes('all') && !app.boards.includes(o.board)) throw errorAt(app.boardsPos, `app '${app.name}' does not target board '${o.board}' (boards: ${app.boards.join(', ')})`);
   if (app.arch !== 'any' && app.arch !== platform.family) throw errorAt(app.boardsPos, `app '${app.name}' is for ${app.arch}, but board '${o.board}' is ${platform.family}`);
+  // SMP configure step (src/system/smp.ts): NUM_NODES → KernelMaxNumNodes, or upstream's refusal.
+  const smp = platform.family === 'arm' ? configureAppSmp(app, platform, o) : null;
   const virtioOptions = appVirtioOptions(app.dir, platform);
   const checked = loadAndCheck(app.root, { board: o.board, boardArch: platform.family });
   const errors = checked.diagnostics.filter((d) => d.severity === 'error');
   if (hasErrors(checked.diagnostics) || !checked.assembly) throw new DiagnosticError(errors.length ? errors : checked.diagnostics);
-  const behaviours = registerAppComponents(readComponentsYaml(app.file), registerVmArm(builtinBehaviours()));
+  // The board's TimeServer: one without a timer driver there (qemu-arm-virt) never serves, as the
+  // multi-VM feature models it (src/camkes/components/time-server.ts, TIMESERVER_UNPORTED).
+  const behaviours = registerAppComponents(readComponentsYaml(app.file), registerVmArm(builtinBehaviours().register('TimeServer', timeServerFor(o.board))));
   const passthrough = SystemPassthrough.forAssembly(checked.assembly, platform, app.generation !== 'none' && app.glue.length > 0);
-  const sys = instantiate(checked.assembly, { arch: platform.arch, seed: o.seed ?? 1, cores: platform.cores, behaviours, kernelOptions: passthrough.kernelOptions(platform.family === 'arm' ? { untyped: ARM_BOOT_UNTYPED } : undefined) });
+  const sys = instantiate(checked.assembly, { arch: platform.arch, seed: o.seed ?? 1, cores: smp ? kernelCores(app, platform, o, smp) : platform.cores, behaviours, kernelOptions: passthrough.kernelOptions(platform.family === 'arm' ? { untyped: ARM_BOOT_UNTYPED } : undefined) });
+  // The operator decides prompts from what reaches the serial output: watch it from the first byte.
+  ConsoleWatch.of(sys.serial);
   const makeGuest = o.guest ?? defaultGuestFactory;
   const glue = app.glue.map((g) => ({ path: shown(g.path), text: readFileSync(g.path, 'utf8') }));
   const files = overlayFiles(app);
@@ -122,11 +132,11 @@ export function buildSystem(dir: string, o: BuildOptions): BuiltSystem {
     if (!arm && !isX86VmInstance(sys, name)) continue;
     const family = arm ? 'arm' : 'x86';
     if (platform.family !== family) throw errorAt(sys.instances.get(name)!.instance.pos, `${name} is an ${family === 'arm' ? 'Arm' : 'x86'} VM component, but board '${o.board}' is ${platform.family}`);
-    const guest = makeGuest({ vm: name, generation: app.generation, files, trace: sys.kernel.trace, ...guestVersions(platform), gicDistributor: platform.gic?.distributor, pciIoBase: platform.vpci?.io.base, image: mode.image });
+    const guest = makeGuest({ vm: name, generation: app.generation, files, trace: sys.kernel.trace, ...guestVersions(platform), gicDistributor: platform.gic?.distributor, pciIoBase: platform.vpci?.io.base, image: mode.image, midr: boardMidr(platform) ?? undefined });
     if (arm) {
       const vio = virtio.armModule(name);
       const pt = passthrough.armModule(sys, name);
-      const a = attachArmVm(sys, name, { platform, appName: app.name, guest, glue, generation: app.generation, modules: [...(pt ? [pt] : []), ...(vio ? [vio] : [])] });
+      const a = attachArmVm(sys, name, { platform, appName: app.name, guest, glue, generation: app.generation, maxNumNodes: smp?.kernelMaxNumNodes, modules: [...(pt ? [pt] : []), ...(vio ? [vio] : [])] });
       vms.push({ name, vmm: a.vmm, guest, gen2: a.gen2 });
     } else {
       const a = attachX86Vmm(sys, name, { guest, glue, generation: app.generation, vtx64BitGuests: mode.vtx64BitGuests });
@@ -176,7 +186,7 @@ function guestFile(path: string): GuestFile {
 }
 
 interface GuestModule {
-  createBuildrootGuest?: (o: { generation: 1 | 2 | 'none'; files: Map<string, GuestFile>; trace?: Trace; kernelVersion?: string; moduleVersion?: string; gicDistributor?: number; pciIoBase?: number; image?: GuestKernelImage }) => ObservableGuest;
+  createBuildrootGuest?: (o: { generation: 1 | 2 | 'none'; files: Map<string, GuestFile>; trace?: Trace; kernelVersion?: string; moduleVersion?: string; gicDistributor?: number; pciIoBase?: number; image?: GuestKernelImage; midr?: number }) => ObservableGuest;
 }
 
 /** `src/guest`'s construction API (its README), loaded when first needed. */
@@ -184,5 +194,5 @@ export const defaultGuestFactory: GuestFactory = (r) => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const m = require('../guest') as GuestModule;
   if (typeof m.createBuildrootGuest !== 'function') throw new Error('src/guest does not export createBuildrootGuest yet');
-  return m.createBuildrootGuest({ generation: r.generation, files: new Map(r.files), trace: r.trace, kernelVersion: r.kernelVersion, moduleVersion: r.moduleVersion, gicDistributor: r.gicDistributor, pciIoBase: r.pciIoBase, image: r.image });
+  return m.createBuildrootGuest({ generation: r.generation, files: new Map(r.files), trace: r.trace, kernelVersion: r.kernelVersion, moduleVersion: r.moduleVersion, gicDistributor: r.gicDistributor, pciIoBase: r.pciIoBase, image: r.image, midr: r.midr });
 };

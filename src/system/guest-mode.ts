@@ -7,6 +7,7 @@ import { configureX86Guests, guestKernelImage, type GuestBits, type GuestKernelI
 import type { AppSpec } from './app';
 import { guestVersions } from './gen2';
 import { defaultGuestFactory, type ObservableGuest } from './build';
+import { NoVmAppError } from '../vmm/arm/no-vm-app';
 
 /** How a run chooses its guest image (BuildOptions): by mode, or an explicit image. */
 export interface GuestModeOptions {
@@ -89,7 +90,7 @@ export class ArmGuestBoot {
 
   constructor(readonly platform: Platform, readonly image: GuestKernelImage, seed = 1) {
     const target = smpApp(platform);
-    if (!target || !platform.gic) throw new Error(`${platform.name}: no example VM app targets this board`);
+    if (!target || !platform.gic) throw new NoVmAppError(platform.name);
     this.app = target.app;
     this.kernel = new Kernel({ arch: platform.arch === 'aarch32' ? 'aarch32' : 'aarch64', seed, cores: 1, untyped: ARM_UNTYPED });
     const cnode = this.kernel.allocator().must('CNode', 'vm0 cnode', 12);

@@ -1,5 +1,6 @@
 import { renderRunReport, type RunResult, type TraceEvent } from '../sel4';
 import type { BuiltSystem, SystemVm } from './build';
+import { ConsoleWatch, consoleLostCause, serialInputOf } from './console-watch';
 
 export interface CommandResult {
   readonly line: string;
@@ -15,7 +16,12 @@ export type RunOutcome =
   /** Nothing can run any more while the operator waits for the guest. */
   | { readonly kind: 'deadlock'; readonly waitingFor: string; readonly report: string; readonly commands: readonly CommandResult[] }
   /** Virtual time ran past the operator's patience (or the livelock guard tripped). */
-  | { readonly kind: 'timeout'; readonly waitingFor: string; readonly commands: readonly CommandResult[] };
+  | { readonly kind: 'timeout'; readonly waitingFor: string; readonly commands: readonly CommandResult[] }
+  /**
+   * The guest reached a prompt (its trace says so) but the prompt never appeared on the serial
+   * output: what the guest prints goes nowhere a person could see it. `cause` says why.
+   */
+  | { readonly kind: 'console-lost'; readonly vm: string; readonly waitingFor: string; readonly cause: string; readonly commands: readonly CommandResult[] };
 
 export interface OperatorOptions {
   readonly commands: readonly string[];
@@ -24,29 +30,49 @@ export interface OperatorOptions {
   readonly user?: string;
   /** What to type at `Password:` (the buildroot rootfs accepts `root`, seeds 001/002). */
   readonly password?: string;
+  /** The VM whose console to drive (default the first: serial input goes to vm0 by default). */
+  readonly vm?: string;
 }
+
+/**
+ * What each prompt looks like on the serial output: getty's `<hostname> login: `, login's
+ * `Password: `, and buildroot root's PS1 `# `.
+ */
+export const PROMPT_TEXT = { 'login-prompt': 'login: ', 'password-prompt': 'Password: ', 'shell-prompt': '# ' } as const;
+type Prompt = keyof typeof PROMPT_TEXT;
 
 const DEFAULT_TIMEOUT = 600e9;
 
 type Wait = { kind: 'event'; event: TraceEvent } | { kind: 'died'; reason: string } | { kind: 'stuck'; r: RunResult } | { kind: 'timeout' };
+type Ended = Exclude<Wait, { kind: 'event' }>;
 
 /**
- * Drives the first VM's serial console like a person: waits for `buildroot login: `, types the
- * user, answers `Password:`, then at each `# ` prompt types one command and waits for it to
- * finish. What the guest is doing is read from its trace events (login-prompt, password-prompt,
- * shell-prompt, command-done; src/guest README), everything in virtual time.
+ * Drives a VM's serial console like a person: waits for `buildroot login: `, types the user,
+ * answers `Password:`, then at each `# ` prompt types one command and waits for it to finish. A
+ * prompt counts only once its text is on the serial output under the guest's name (what a person
+ * sees); the guest's trace events (login-prompt, password-prompt, shell-prompt, command-done;
+ * src/guest README) say when the guest is waiting and give each command's exit status. A prompt
+ * the trace shows but the serial output never does ends the session as `console-lost`, with the
+ * wiring that lost it. Typing for a VM whose console a SerialServer multiplexes goes through the
+ * server's input switch, selecting the VM with `@N` first when input goes elsewhere.
  */
 export class Operator {
   private seen = 0;
   private readonly commands: CommandResult[] = [];
   readonly vm: SystemVm;
+  private readonly watch: ConsoleWatch;
+  /** Position in the guest's serial text after which the next prompt must appear. */
+  private cursor = 0;
 
   constructor(
     readonly system: BuiltSystem,
     readonly o: OperatorOptions,
   ) {
     if (!system.vms.length) throw new Error(`app '${system.app.name}' has no VM to log in to`);
-    this.vm = system.vms[0];
+    const vm = o.vm === undefined ? system.vms[0] : system.vms.find((v) => v.name === o.vm);
+    if (!vm) throw new Error(`app '${system.app.name}' has no VM '${o.vm}' (VMs: ${system.vms.map((v) => v.name).join(', ')})`);
+    this.vm = vm;
+    this.watch = ConsoleWatch.of(system.sys.serial);
   }
 
   /** Boots, logs in, runs every command; stops at the first outcome other than a finished command. */
@@ -71,15 +97,15 @@ export class Operator {
   login(): RunOutcome | null {
     if (this.loggedIn) return null;
     this.system.start();
-    let w = this.waitFor((e) => e.op === 'login-prompt');
-    if (w.kind !== 'event') return this.end(w, 'the login prompt');
+    let w = this.prompt(['login-prompt'], 'the login prompt');
+    if (w) return w;
     this.type(`${this.o.user ?? 'root'}\n`);
-    w = this.waitFor((e) => e.op === 'password-prompt' || e.op === 'shell-prompt');
-    if (w.kind !== 'event') return this.end(w, 'the password or shell prompt');
-    if (w.event.op === 'password-prompt') {
+    w = this.prompt(['password-prompt', 'shell-prompt'], 'the password or shell prompt');
+    if (w) return w;
+    if (this.last === 'password-prompt') {
       this.type(`${this.o.password ?? 'root'}\n`);
-      w = this.waitFor((e) => e.op === 'shell-prompt');
-      if (w.kind !== 'event') return this.end(w, 'the shell prompt');
+      w = this.prompt(['shell-prompt'], 'the shell prompt');
+      if (w) return w;
     }
     this.loggedIn = true;
     return null;
@@ -91,19 +117,47 @@ export class Operator {
     if (login) return login;
     this.type(`${cmd}\n`);
     const what = `\`${cmd}\` to finish`;
-    let w = this.waitFor((e) => e.op === 'command-done');
+    const w = this.waitFor((e) => e.op === 'command-done');
     if (w.kind !== 'event') return this.end(w, what);
     this.commands.push({ line: cmd, status: Number(w.event.value ?? 0) });
-    w = this.waitFor((e) => e.op === 'shell-prompt');
-    if (w.kind !== 'event') return this.end(w, 'the shell prompt');
-    return { kind: 'completed', commands: this.commands };
+    return this.prompt(['shell-prompt'], 'the shell prompt') ?? { kind: 'completed', commands: this.commands };
   }
 
+  /** The prompt the guest last showed. */
+  private last: Prompt | null = null;
+
+  /**
+   * Waits until the guest is at one of `prompts` (its trace) and that prompt's text has reached
+   * the serial output after what was there when the operator last typed; null when it has.
+   */
+  private prompt(prompts: readonly Prompt[], waitingFor: string): RunOutcome | null {
+    const w = this.waitFor((e) => (prompts as readonly string[]).includes(e.op));
+    if (w.kind !== 'event') return this.end(w, waitingFor);
+    const p = w.event.op as Prompt;
+    const source = this.vm.name;
+    const shown = () => this.watch.find(source, PROMPT_TEXT[p], this.cursor);
+    const t = this.runUntil(() => shown() >= 0);
+    if (shown() < 0) {
+      if (t.kind === 'died') return this.end(t, waitingFor);
+      return { kind: 'console-lost', vm: source, waitingFor: `"${PROMPT_TEXT[p]}" (${waitingFor})`, cause: consoleLostCause(this.system, this.vm), commands: this.commands };
+    }
+    this.last = p;
+    return null;
+  }
+
+  /**
+   * Types at the serial console. A console behind a SerialServer is reached through its input
+   * switch: `@N` first when input currently goes to another client (platforms.md 3.3; the
+   * operator types whole lines, so the escape always comes at the start of a line).
+   */
   private type(text: string): void {
-    this.vm.vmm.input(text);
+    this.cursor = this.watch.written(this.vm.name);
+    const mux = serialInputOf(this.system, this.vm.name);
+    const select = mux && mux.model.input.active !== mux.client ? `@${String.fromCharCode(48 + mux.client)}` : '';
+    this.vm.vmm.input(select + text);
   }
 
-  private end(w: Exclude<Wait, { kind: 'event' }>, waitingFor: string): RunOutcome {
+  private end(w: Ended, waitingFor: string): RunOutcome {
     const commands = this.commands;
     if (w.kind === 'died') return { kind: 'vm-died', vm: this.vm.name, reason: w.reason, commands };
     if (w.kind === 'stuck' && (w.r.reason === 'deadlock' || w.r.reason === 'finished')) return { kind: 'deadlock', waitingFor, report: deadlockReport(this.system, w.r, waitingFor), commands };
@@ -112,9 +166,7 @@ export class Operator {
 
   private waitFor(pred: (e: TraceEvent) => boolean): Wait {
     const k = this.system.sys.kernel;
-    const vm = this.vm.vmm.vm;
     const actorPrefix = `${this.vm.name}:`;
-    const deadline = k.now + (this.o.timeoutNs ?? DEFAULT_TIMEOUT);
     let found: TraceEvent | null = null;
     const scan = (): boolean => {
       const t = k.trace;
@@ -134,17 +186,28 @@ export class Operator {
       }
       return false;
     };
-    const died = (): Wait | null => {
+    // `found` stays set once scan() has consumed the event, so asking again stays true.
+    const r = this.runUntil(() => found !== null || scan());
+    if (found) return { kind: 'event', event: found };
+    return r.kind === 'done' ? { kind: 'timeout' } : r;
+  }
+
+  /** Runs the system until `done()`, the VM dies, nothing can run, or the patience runs out. */
+  private runUntil(done: () => boolean): Ended | { kind: 'done' } {
+    const k = this.system.sys.kernel;
+    const vm = this.vm.vmm.vm;
+    const deadline = k.now + (this.o.timeoutNs ?? DEFAULT_TIMEOUT);
+    const died = (): Ended | null => {
       const st = vm.state;
       return st.kind === 'dead' ? { kind: 'died', reason: st.reason } : null;
     };
     for (;;) {
-      if (scan()) return { kind: 'event', event: found! };
+      if (done()) return { kind: 'done' };
       const d0 = died();
       if (d0) return d0;
       if (k.now > deadline) return { kind: 'timeout' };
-      const r = k.run({ until: () => scan() || !vm.alive || k.now > deadline });
-      if (found) return { kind: 'event', event: found };
+      const r = k.run({ until: () => done() || !vm.alive || k.now > deadline });
+      if (done()) return { kind: 'done' };
       const d1 = died();
       if (d1) return d1;
       if (r.reason === 'deadlock' || r.reason === 'finished') return { kind: 'stuck', r };

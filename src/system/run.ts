@@ -14,6 +14,8 @@ export const EXIT_STATUS = {
   deadlock: 5,
   /** The operator's virtual-time patience ran out. */
   timeout: 6,
+  /** The guest reached a prompt that never appeared on the serial output (its console goes nowhere). */
+  consoleLost: 7,
 } as const;
 
 export interface RunAppOptions extends BuildOptions {
@@ -46,5 +48,7 @@ export function exitStatus(o: RunOutcome): number {
       return EXIT_STATUS.deadlock;
     case 'timeout':
       return EXIT_STATUS.timeout;
+    case 'console-lost':
+      return EXIT_STATUS.consoleLost;
   }
 }

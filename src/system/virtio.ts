@@ -29,6 +29,8 @@ export interface VirtqueueLink {
   readonly from: string;
   readonly to: string;
   readonly ring: FrameRing;
+  /** The connection's shared memory (both VMMs hold caps to these). */
+  readonly frames: readonly Frame[];
   /** Badge of the receiver's global endpoint this link signals. */
   readonly badge: number;
 }
@@ -51,6 +53,8 @@ interface ArmDevices {
 export class SystemVirtio {
   readonly devices = new Map<string, ArmDevices>();
   readonly links: VirtqueueLink[] = [];
+  /** VM → the SerialServer its hvc0 goes to and whose input switch feeds it (set as each VMM's module runs). */
+  readonly consoleServers = new Map<string, string>();
   private readonly vmms = new Map<string, ArmVmm>();
   private readonly usedBadges = new Map<string, number>();
 
@@ -153,7 +157,7 @@ export class SystemVirtio {
       const ntfnSlot = rootCapTo(this.sys, receiver.asyncNotification);
       const bell = topFree(sender.res.cnode);
       k.root.cnodeMint(sender.o.cnode, bell, InitCaps.seL4_CapInitThreadCNode, ntfnSlot, { read: false, write: true, grant: false, grantReply: false }, badge);
-      const link: VirtqueueLink = { name: c.name, from: drv.instance.name, to: dev.instance.name, ring: new FrameRing(frames), badge };
+      const link: VirtqueueLink = { name: c.name, from: drv.instance.name, to: dev.instance.name, ring: new FrameRing(frames), frames, badge };
       this.links.push(link);
       // virtqueue_notify: the sender's VMM thread signals the receiver's endpoint right away.
       this.wires.set(link, {
@@ -183,6 +187,7 @@ export class SystemVirtio {
       if (t) console.input(t);
     });
     const rt = this.sys.instances.get(server)!.runtime;
+    this.consoleServers.set(vm, server);
     serialServerModel(rt)?.attach(vm, (t) => {
       pending += t;
       k.root.signal(slot);

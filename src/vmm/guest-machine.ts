@@ -49,6 +49,12 @@ export interface GuestMachine {
    * Between guest steps the guest kernel calls this, as a CPU samples its IRQ input.
    */
   acknowledgeInterrupt(): Blocking<number | null>;
+  /**
+   * Optional, performance only: false when `acknowledgeInterrupt()` would return null at once
+   * with no side effect (no trace event, no kernel entry), so the guest may skip calling it.
+   * A machine that cannot tell cheaply leaves it out (the guest then always calls).
+   */
+  interruptPossible?(): boolean;
   /** End of interrupt for a line in service (x86: EOI to the PIC; Arm: GICC_EOIR / list register). */
   endOfInterrupt(line: number): Blocking<void>;
   /**
@@ -92,6 +98,12 @@ export interface GuestMachine {
   readonly vcpuId?: number;
   /** This vCPU's MPIDR affinity value: what CPU_ON / AFFINITY_INFO name it by. */
   readonly mpidr?: number;
+  /**
+   * The MPIDRs of the `/cpus` nodes of the guest's device tree, which the VMM generates with one
+   * cpu node per vCPU it created (`num_vcpus` as capped); the guest kernel brings these CPUs up.
+   * Absent: the machine gives the guest no device tree (x86, unit-test machines).
+   */
+  readonly cpus?: readonly number[];
 
   // --- Guest mode (optional; README "Contract changes") -----------------------------------------
 

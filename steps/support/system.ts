@@ -3,6 +3,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DiagnosticError } from '../../src/diagnostics';
 import { buildSystem, Operator, type BuiltSystem, type RunOutcome } from '../../src/system';
 
 export const APPS: Readonly<Record<string, string>> = {
@@ -98,6 +99,20 @@ export class Session {
   /** Complete console lines so far. */
   get console(): string[] {
     return this.system.sys.serial.lines.map((l) => l.text);
+  }
+}
+
+/**
+ * Builds the variant for `board`. The build's refusal (the app does not target the board or its
+ * architecture, a check error in the variant) is the scenario's NOT-SUPPORTED reason, in the
+ * build's own words; any other error is a defect and propagates.
+ */
+export function buildSession(variant: AppVariant, board: string, seed: number): Session {
+  try {
+    return new Session(variant.materialise(), board, seed);
+  } catch (e) {
+    if (!(e instanceof DiagnosticError)) throw e;
+    throw new Error(`NOT-SUPPORTED: ${variant.app} is not built for ${board}: ${e.diagnostics.map((d) => d.message).join('; ')}`);
   }
 }
 

@@ -28,6 +28,7 @@ exit status:
   ${EXIT_STATUS.vmDied}  the VM died (the VMM's fatal message is on the console)
   ${EXIT_STATUS.deadlock}  nothing can run any more (a deadlock report is printed on stderr)
   ${EXIT_STATUS.timeout}  a prompt did not come within the virtual timeout
+  ${EXIT_STATUS.consoleLost}  the guest reached a prompt that never appeared on the serial output (the cause is printed)
 `;
 
 interface Args {
@@ -94,6 +95,7 @@ export const runCommand: Command = {
     if (o.kind === 'deadlock') io.err(`vmconf run: nothing can run any more ${o.report}`);
     else if (o.kind === 'timeout') io.err(`vmconf run: timed out after ${a.timeout} s of virtual time waiting for ${o.waitingFor}\n`);
     else if (o.kind === 'vm-died') io.err(`vmconf run: ${o.vm} died: ${o.reason}\n`);
+    else if (o.kind === 'console-lost') io.err(`vmconf run: ${o.vm} is waiting at ${o.waitingFor}, but it never appeared on the serial output: ${o.cause}\n`);
     else for (const c of o.commands) if (c.status !== 0) io.err(`vmconf run: \`${c.line}\` exited with status ${c.status}\n`);
     if (a.trace !== undefined) writeFileSync(resolve(a.trace), JSON.stringify(r.system.sys.kernel.trace.all()) + '\n');
     return exitStatus(o);

@@ -1,4 +1,4 @@
-import type { Blocking, Trace } from '../../sel4';
+import { FINISHED, type Blocking, type Trace } from '../../sel4';
 import type { GuestMachine } from '../../vmm/guest-machine';
 import { consoleSettingsFor, KERN_EMERG, KernelLog } from './printk';
 import type { Process } from './process';
@@ -37,23 +37,29 @@ export interface Timer {
 }
 
 export class WaitQueue {
-  private readonly waiters = new Set<Process>();
+  /** In the order they were added, each once (a queue rarely holds more than one or two). */
+  private waiters: Process[] = [];
+  /** The array `wakeUp` hands out, reused as the next `waiters` so waking allocates nothing. */
+  private spare: Process[] = [];
   constructor(private readonly k: GuestKernel) {}
   add(p: Process): void {
-    this.waiters.add(p);
+    if (!this.waiters.includes(p)) this.waiters.push(p);
   }
   remove(p: Process): void {
-    this.waiters.delete(p);
+    const i = this.waiters.indexOf(p);
+    if (i >= 0) this.waiters.splice(i, 1);
   }
   get size(): number {
-    return this.waiters.size;
+    return this.waiters.length;
   }
   /** wake_up_interruptible: every waiter becomes runnable and re-checks its condition. */
   wakeUp(): void {
-    if (this.waiters.size === 0) return;
-    const all = [...this.waiters];
-    this.waiters.clear();
-    for (const p of all) this.k.wake(p);
+    if (this.waiters.length === 0) return;
+    const all = this.waiters;
+    this.waiters = this.spare;
+    for (let i = 0; i < all.length; i++) this.k.wake(all[i]);
+    all.length = 0;
+    this.spare = all;
   }
 }
 
@@ -113,7 +119,12 @@ export class GuestKernel {
     if (bytes.length) this.consoleOut.push(bytes);
   }
 
-  *flushConsole(): Blocking<void> {
+  /** Writes the queued console bytes; nothing queued completes at once (no generator). */
+  flushConsole(): Blocking<void> {
+    return this.consoleOut.length ? this.flushConsoleQueued() : FINISHED;
+  }
+
+  private *flushConsoleQueued(): Blocking<void> {
     while (this.consoleOut.length) {
       const chunk = this.consoleOut.shift()!;
       yield* this.machine.consoleWrite(chunk);
@@ -223,8 +234,21 @@ export class GuestKernel {
     return (this.irqs.get(line) ?? []).map((a) => a.name);
   }
 
-  /** The CPU samples its interrupt input: acknowledge, run the line's handlers, end of interrupt. */
-  *takeInterrupts(): Blocking<void> {
+  /**
+   * The CPU samples its interrupt input: acknowledge, run the line's handlers, end of interrupt.
+   * When the machine says no acknowledge could deliver a line, nothing is called (no generator).
+   */
+  takeInterrupts(): Blocking<void> {
+    return this.noInterrupt() ? FINISHED : this.takeInterruptsNow();
+  }
+
+  /** True when sampling the interrupt input would find nothing and change nothing. */
+  private noInterrupt(): boolean {
+    const m = this.machine;
+    return this.toUnmask.length === 0 && m.interruptPossible !== undefined && !m.interruptPossible();
+  }
+
+  private *takeInterruptsNow(): Blocking<void> {
     while (this.toUnmask.length) yield* this.irqchip!.unmask(this.toUnmask.shift()!);
     for (;;) {
       const line = yield* this.machine.acknowledgeInterrupt();
@@ -246,7 +270,16 @@ export class GuestKernel {
   }
 
   /** Return to user space: pending interrupts are taken and console output is written. */
-  *syscallExit(): Blocking<void> {
+  syscallExit(): Blocking<void> {
+    return this.quietExit() ? FINISHED : this.syscallExitNow();
+  }
+
+  /** True when returning to user space has nothing to do (no interrupt, no console output). */
+  quietExit(): boolean {
+    return this.consoleOut.length === 0 && this.noInterrupt();
+  }
+
+  private *syscallExitNow(): Blocking<void> {
     yield* this.takeInterrupts();
     yield* this.flushConsole();
   }
@@ -260,7 +293,29 @@ export class GuestKernel {
       yield* this.flushConsole();
       const p = this.runQueue.shift();
       if (p) {
-        yield* this.step(p);
+        // One process step, inline rather than a generator per step: the process runs until it
+        // blocks at guest level (SWITCH) or exits; machine-level yields pass up unchanged.
+        this.current = p;
+        p.state = 'running';
+        let input = p.resumeValue;
+        p.resumeValue = undefined;
+        let exited = false;
+        for (;;) {
+          const r = p.gen!.next(input);
+          if (r.done) {
+            this.current = null;
+            p.finished(r.value);
+            if (p.pid === 1) this.panic(`Attempted to kill init! exitcode=0x${(r.value << 8).toString(16).padStart(8, '0')}`);
+            yield* this.flushConsole();
+            exited = true;
+            break;
+          }
+          if (r.value === SWITCH) break;
+          input = yield r.value as void;
+        }
+        if (exited) continue;
+        this.current = null;
+        if (p.state === 'running') this.enqueue(p);
         continue;
       }
       if (this.panicked && !this.timers.length) {
@@ -269,27 +324,6 @@ export class GuestKernel {
       }
       yield* this.machine.idle(this.timers.length ? this.timers[0].at : null);
     }
-  }
-
-  private *step(p: Process): Blocking<void> {
-    this.current = p;
-    p.state = 'running';
-    let input = p.resumeValue;
-    p.resumeValue = undefined;
-    for (;;) {
-      const r = p.gen!.next(input);
-      if (r.done) {
-        this.current = null;
-        p.finished(r.value);
-        if (p.pid === 1) this.panic(`Attempted to kill init! exitcode=0x${(r.value << 8).toString(16).padStart(8, '0')}`);
-        yield* this.flushConsole();
-        return;
-      }
-      if (r.value === SWITCH) break;
-      input = yield r.value as void;
-    }
-    this.current = null;
-    if (p.state === 'running') this.enqueue(p);
   }
 
   panic(reason: string): void {

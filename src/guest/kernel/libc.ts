@@ -1,3 +1,4 @@
+import { done } from '../../sel4';
 import { EBADF, EEXIST, EINVAL, EISDIR, ENODEV, ENOENT, ENOTTY, ENXIO, SIGABRT, SIGSEGV } from './errno';
 import type { GuestStep, WaitQueue } from './kernel';
 import { pipeFiles } from './pipe';
@@ -110,8 +111,15 @@ export class Libc {
     return this.ret(this.install(f));
   }
 
-  /** The system call's return to user space: interrupts, console, then the C return value. */
-  private *exit<T>(v: T): GuestStep<T> {
+  /**
+   * The system call's return to user space: interrupts, console, then the C return value. With
+   * nothing to do on the way out it completes at once (no generator).
+   */
+  private exit<T>(v: T): GuestStep<T> {
+    return this.k.quietExit() ? done(v) : this.exitVia(v);
+  }
+
+  private *exitVia<T>(v: T): GuestStep<T> {
     yield* this.k.syscallExit();
     return v;
   }

@@ -28,9 +28,13 @@ export function* printClient(c: Libc, argv: string[]): GuestStep<number> {
   const buf = new Uint8Array(dataportSize);
   for (let i = 1; i < argv.length; i++) {
     // strncpy(data, argv[i], dataport_size): copies at most size bytes and pads with NULs.
-    const src = UTF8.encode(argv[i]);
     buf.fill(0);
-    buf.set(src.length > dataportSize ? src.subarray(0, dataportSize) : src);
+    if (argv[i].length * 3 <= dataportSize) UTF8.encodeInto(argv[i], buf);
+    else {
+      // Possibly longer than the dataport: strncpy cuts at the byte, even inside a character.
+      const src = UTF8.encode(argv[i]);
+      buf.set(src.length > dataportSize ? src.subarray(0, dataportSize) : src);
+    }
     yield* c.store(data, buf);
     yield* lib.emits_event_emit(doPrintFd);
     yield* lib.consumes_event_wait(donePrintingFd);

@@ -5,6 +5,7 @@ import type { TCB } from '../object/tcb';
 import { SPURIOUS_IRQ, vcpuAcknowledge, vcpuEOI } from '../object/vcpu';
 import type { AccessFault } from '../object/vspace';
 import { BLOCKED, RESTART } from './core';
+import { done, FINISHED } from './done';
 import { raiseFault } from './faults';
 import { Invoker } from './invoker';
 
@@ -38,21 +39,46 @@ export class Sys extends Invoker {
     raiseFault(this.env.k, this.self, { type: 'seL4_Fault_CapFault', thread: this.self.name, cptr, inReceivePhase, reason });
   }
 
-  /** seL4_Wait on a notification: the badge word. */
-  *wait(ntfn: CPtr): Blocking<number> {
+  /**
+   * seL4_Wait on a notification: the badge word. Not a generator function: a wait that completes
+   * at once (the notification was active) returns a finished `Blocking` holding the badge, so the
+   * common non-blocking case allocates no generator; only a wait that blocks gets one.
+   */
+  wait(ntfn: CPtr): Blocking<number> {
+    if (!this.enter()) return this.waitAfterStop(ntfn);
+    const r = this.waitAttempt(ntfn);
+    return r === BLOCKED ? this.waitBlocked(ntfn) : done(r);
+  }
+
+  /** One kernel entry of seL4_Wait: the badge, or BLOCKED (queued on it, or a cap fault raised). */
+  private waitAttempt(ntfn: CPtr): number | typeof BLOCKED {
+    const c = this.env.k.lookup(this.self.cspace, ntfn);
+    const n = c?.object as Notification | undefined;
+    if (!c || c.object.type !== 'Notification' || !c.rights.read) this.capFault(ntfn, true, 'not a notification with Read');
+    else if (n!.boundTCB && n!.boundTCB !== this.self) this.capFault(ntfn, true, 'notification bound to another thread');
+    else return receiveSignal(this.env.k, this.self, n!, true);
+    return BLOCKED;
+  }
+
+  private *waitAfterStop(ntfn: CPtr): Blocking<number> {
+    yield* this.until();
+    return yield* this.waitLoop(ntfn);
+  }
+
+  private *waitBlocked(ntfn: CPtr): Blocking<number> {
+    const v = yield;
+    if (typeof v === 'number') return v;
+    return yield* this.waitLoop(ntfn);
+  }
+
+  private *waitLoop(ntfn: CPtr): Blocking<number> {
     for (;;) {
       if (!this.enter()) {
         yield* this.until();
         continue;
       }
-      const c = this.env.k.lookup(this.self.cspace, ntfn);
-      const n = c?.object as Notification | undefined;
-      if (!c || c.object.type !== 'Notification' || !c.rights.read) this.capFault(ntfn, true, 'not a notification with Read');
-      else if (n!.boundTCB && n!.boundTCB !== this.self) this.capFault(ntfn, true, 'notification bound to another thread');
-      else {
-        const r = receiveSignal(this.env.k, this.self, n!, true);
-        if (r !== BLOCKED) return r;
-      }
+      const r = this.waitAttempt(ntfn);
+      if (r !== BLOCKED) return r;
       const v = yield;
       if (typeof v === 'number') return v;
     }
@@ -216,8 +242,23 @@ export class Sys extends Invoker {
     return { type: 'seL4_Fault_VMFault', thread: this.self.name, addr: f.addr, kind: f.kind, size, value, reason: f.reason };
   }
 
+  // A first attempt that hits its mapping returns a finished `Blocking` (no generator); a thread
+  // that is not running, or an access that faults, continues in the generator loop.
+
   /** A 1/2/4-byte load at `vaddr`; a miss is a VMFault (a handler reply with MR0 supplies the value). */
-  *load(vaddr: number, size: 1 | 2 | 4 = 4): Blocking<number> {
+  load(vaddr: number, size: 1 | 2 | 4 = 4): Blocking<number> {
+    if (!this.enter()) return this.loadLoop(vaddr, size, null);
+    const vs = this.self.vspace;
+    const r = vs ? vs.load(vaddr, size) : NO_VSPACE;
+    return typeof r === 'number' ? done(r) : this.loadLoop(vaddr, size, r);
+  }
+
+  /** `load`'s slow path; `first` is the fault of an attempt already made (null: none made). */
+  private *loadLoop(vaddr: number, size: 1 | 2 | 4, first: AccessFault | null): Blocking<number> {
+    if (first) {
+      const reply = yield* this.faulted(first, size);
+      if (reply) return reply.mrs[0] >>> 0;
+    }
     for (;;) {
       if (!this.enter()) {
         yield* this.until();
@@ -231,7 +272,15 @@ export class Sys extends Invoker {
     }
   }
 
-  *store(vaddr: number, size: 1 | 2 | 4, value: number): Blocking<void> {
+  store(vaddr: number, size: 1 | 2 | 4, value: number): Blocking<void> {
+    if (!this.enter()) return this.storeLoop(vaddr, size, value, null);
+    const vs = this.self.vspace;
+    const f = vs ? vs.store(vaddr, size, value) : NO_VSPACE;
+    return f ? this.storeLoop(vaddr, size, value, f) : FINISHED;
+  }
+
+  private *storeLoop(vaddr: number, size: 1 | 2 | 4, value: number, first: AccessFault | null): Blocking<void> {
+    if (first && (yield* this.faulted(first, size, value))) return;
     for (;;) {
       if (!this.enter()) {
         yield* this.until();
@@ -251,24 +300,43 @@ export class Sys extends Invoker {
   }
 
   /** `readBytes` into the first `len` bytes of `out`, a buffer the caller reuses. */
-  *readInto(vaddr: number, out: Uint8Array, len = out.length): Blocking<void> {
+  readInto(vaddr: number, out: Uint8Array, len = out.length): Blocking<void> {
+    if (!this.enter()) return this.readIntoLoop(vaddr, out, len, null);
+    const vs = this.self.vspace;
+    const f = vs ? vs.readInto(vaddr, out, len) : NO_VSPACE;
+    return f ? this.readIntoLoop(vaddr, out, len, f) : FINISHED;
+  }
+
+  private *readIntoLoop(vaddr: number, out: Uint8Array, len: number, first: AccessFault | null): Blocking<void> {
+    let f = first;
     for (;;) {
+      if (f) {
+        if (yield* this.faulted(f, 1)) {
+          // An emulated completion supplies no bytes: the read gives zeros.
+          out.fill(0, 0, len);
+          return;
+        }
+      }
       if (!this.enter()) {
         yield* this.until();
+        f = null;
         continue;
       }
       const vs = this.self.vspace;
-      const f = vs ? vs.readInto(vaddr, out, len) : NO_VSPACE;
+      f = vs ? vs.readInto(vaddr, out, len) : NO_VSPACE;
       if (!f) return;
-      if (yield* this.faulted(f, 1)) {
-        // An emulated completion supplies no bytes: the read gives zeros.
-        out.fill(0, 0, len);
-        return;
-      }
     }
   }
 
-  *writeBytes(vaddr: number, data: Uint8Array): Blocking<void> {
+  writeBytes(vaddr: number, data: Uint8Array): Blocking<void> {
+    if (!this.enter()) return this.writeBytesLoop(vaddr, data, null);
+    const vs = this.self.vspace;
+    const f = vs ? vs.writeBytes(vaddr, data) : NO_VSPACE;
+    return f ? this.writeBytesLoop(vaddr, data, f) : FINISHED;
+  }
+
+  private *writeBytesLoop(vaddr: number, data: Uint8Array, first: AccessFault | null): Blocking<void> {
+    if (first && (yield* this.faulted(first, 1))) return;
     for (;;) {
       if (!this.enter()) {
         yield* this.until();

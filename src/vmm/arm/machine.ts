@@ -14,6 +14,8 @@ export interface ArmMachineDevices {
   onConsoleDrained(): void;
   /** SMP (src/vmm/arm/smp.ts): which vCPU this machine is; default 0, the boot vCPU. */
   readonly vcpuId?: number;
+  /** SMP: the vCPUs the VMM created, one cpu node each in the guest's device tree (default 1). */
+  readonly numVcpus?: number;
 }
 
 /**
@@ -39,6 +41,11 @@ export class ArmMachine extends VcpuMachine {
     super(vm);
     this.consoleIrq = dev.consoleIrq;
     this.vcpuId = dev.vcpuId ?? 0;
+  }
+
+  /** SMP: the guest DTB's /cpus MPIDRs (the VMM generates one cpu node per vCPU). */
+  get cpus(): readonly number[] {
+    return Array.from({ length: this.dev.numVcpus ?? 1 }, (_, i) => mpidrOf(i));
   }
 
   /** SMP: this vCPU's MPIDR affinity value (what PSCI CPU_ON's target names). */

@@ -4,6 +4,7 @@ import type { GuestMachine, GuestOS } from '../guest-machine';
 import { configureSmp, type SmpBuild } from '../smp-config';
 import { PSCI_FN, VcpuPoweredOff } from './psci';
 import { ArmVmm } from './vmm';
+import { NoVmAppError } from './no-vm-app';
 
 type Command = (m: GuestMachine) => Blocking<unknown>;
 interface Queued {
@@ -109,7 +110,7 @@ export class SmpProbe {
   constructor(readonly o: SmpProbeOptions) {
     const p = o.platform;
     const target = smpApp(p);
-    if (!target) throw new Error(`${p.name}: no example VM app targets this board`);
+    if (!target) throw new NoVmAppError(p.name);
     this.app = target.app;
     const numVcpus = o.numVcpus ?? target.vm.numVcpus;
     this.build = configureSmp({ platform: p, numNodes: o.numNodes, numVcpus });

@@ -109,6 +109,7 @@ export class ArmVmm {
       pciCfgBase: p.vpci?.cfg.base ?? null,
       consoleIrq: line ?? -1,
       onConsoleDrained: () => line !== undefined && k.machine.deassertIRQ(line),
+      numVcpus: smp.vcpus,
     };
     this.machine = new ArmMachine(this.vm, devices);
     this.vcpus = new ArmVcpus({

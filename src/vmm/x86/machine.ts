@@ -195,6 +195,11 @@ export class X86Machine extends VcpuMachine {
     }
   }
 
+  /** See GuestMachine: a dead VM, a signalled notification (takeAsync polls it) or a pending line. */
+  interruptPossible(): boolean {
+    return !this.vm.alive || this.dev.asyncNtfn.active || this.dev.pic.hasPending();
+  }
+
   *acknowledgeInterrupt(): Blocking<number | null> {
     yield* this.online();
     this.takeAsync();

@@ -1,4 +1,4 @@
-import { ReadWrite, type Blocking, type CPtr, type Sys } from '../../../sel4';
+import { done, ReadWrite, type Blocking, type CPtr, type Sys } from '../../../sel4';
 import type { ComponentRuntime, ThreadContext } from '../../../camkes/runtime';
 import { hex, PAGE_SIZE, VMM_OP } from '../../core';
 import { VM_PIC_BADGE_IRQ_12 } from '../../x86/machine';
@@ -107,8 +107,12 @@ export class CrossVmGen1 {
 
   // --- Emitted events (token 3) -----------------------------------------------------------------
 
-  // eslint-disable-next-line require-yield
-  private *emitsHandler(r: GuestRegisters, sys: Sys): Blocking<number> {
+  /** Never blocks: returns a finished `Blocking` (no generator per EMIT). */
+  private emitsHandler(r: GuestRegisters, sys: Sys): Blocking<number> {
+    return done(this.emit(r, sys));
+  }
+
+  private emit(r: GuestRegisters, sys: Sys): number {
     const em = this.plan.emits!;
     if (r.ebx !== EVENT_CMD_EMIT) return this.fail(ZF.unknownEmitCommand(asInt(r.ebx)));
     const id = asInt(r.ecx);
@@ -142,15 +146,16 @@ export class CrossVmGen1 {
     return this.vmm.regNewHandler(EVENT_VMCALL_VMM_TO_GUEST_HANDLER_TOKEN, 'event_vmcall_handler (consumes)', (r, s) => this.consumesHandler(r, s));
   }
 
-  private *consumesHandler(r: GuestRegisters, sys: Sys): Blocking<number> {
-    if (r.ebx === EVENT_CMD_INIT) return yield* this.eventShmemInit(sys, r.ecx);
+  /** INIT may block (it stores through the VMM's mapping); ACK never does and gets no generator. */
+  private consumesHandler(r: GuestRegisters, sys: Sys): Blocking<number> {
+    if (r.ebx === EVENT_CMD_INIT) return this.eventShmemInit(sys, r.ecx);
     if (r.ebx === EVENT_CMD_ACK) {
       // camkes_mutex_unlock: a binary semaphore without owner, so the VMM thread may unlock
       // what the interface thread locked.
       this.rt.context(sys).unlock(this.plan.consumes!.mutex);
-      return 0;
+      return done(0);
     }
-    return this.fail(ZF.unknownConsumeCommand(asInt(r.ebx)));
+    return done(this.fail(ZF.unknownConsumeCommand(asInt(r.ebx))));
   }
 
   /** event_shmem_init: map the guest's context page into the VMM (vspace_share_mem), write the magic. */
