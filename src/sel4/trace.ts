@@ -38,28 +38,37 @@ export type TraceInput = Omit<TraceEvent, 'seq' | 'time'>;
 const CHUNK_BITS = 12;
 const CHUNK = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK - 1;
+/** Value column tag: the value is the number in `nums`. Any other tag >= 0 is an intern id; -1 is absent. */
+const NUM = -2;
+const NONE = -1;
+/** Interned values kept before the table is rebuilt from the stored events, so a long run's memory stays bounded by the ring. */
+const INTERN_COMPACT_AT = 1 << 18;
 
 /**
  * One chunk of every column. Columns are allocated at their final length, so recording never
- * grows (and copies) a large array: appending to ever-larger JS arrays was the main cost of a
- * record once traces reached hundreds of thousands of events.
+ * grows (and copies) a large array. Every column is a typed array of intern ids (or numbers):
+ * a ring of a million events holding string pointers made each major GC mark millions of slots
+ * and kept every overwritten value alive until then, which cost more than recording itself.
  */
 class Chunk {
   readonly times = new Float64Array(CHUNK);
-  readonly layers: TraceLayer[] = new Array<TraceLayer>(CHUNK).fill('kernel');
-  readonly actors: string[] = new Array<string>(CHUNK).fill('');
-  readonly ops: string[] = new Array<string>(CHUNK).fill('');
-  readonly objects: string[] = new Array<string>(CHUNK).fill('');
-  readonly values: (number | string | undefined)[] = new Array<number | string | undefined>(CHUNK).fill(undefined);
-  readonly results: (string | undefined)[] = new Array<string | undefined>(CHUNK).fill(undefined);
-  readonly peers: (string | undefined)[] = new Array<string | undefined>(CHUNK).fill(undefined);
+  readonly layers = new Int32Array(CHUNK);
+  readonly actors = new Int32Array(CHUNK);
+  readonly ops = new Int32Array(CHUNK);
+  readonly objects = new Int32Array(CHUNK);
+  readonly values = new Int32Array(CHUNK);
+  readonly nums = new Float64Array(CHUNK);
+  readonly results = new Int32Array(CHUNK);
+  readonly peers = new Int32Array(CHUNK);
 }
 
 /**
  * Events are stored column-wise in a ring of at most `limit` entries, so that recording one
  * allocates no object (the kernel's signal/wait hand-off records two events and must stay cheap)
  * and dropping the oldest is O(1). The ring is split into fixed-size chunks allocated as the
- * trace fills. `all()` builds the event objects on demand and keeps them until the next record.
+ * trace fills. Strings (and any non-number value) are interned: columns hold small ids and the
+ * strings are looked up only when `all()`/`event()`/`serialise()` build event objects.
+ * `all()` builds the event objects on demand and keeps them until the next record.
  */
 export class Trace {
   private head = 0;
@@ -68,6 +77,16 @@ export class Trace {
   private dropped = 0;
   private readonly chunks: Chunk[] = [];
   private cache: TraceEvent[] = [];
+  /** Intern table: id -> value and value -> id (Map keys compare by SameValueZero; numbers never go here). */
+  private strs: unknown[] = [];
+  private ids = new Map<unknown, number>();
+  private compactAt = INTERN_COMPACT_AT;
+  private lastLayer: unknown = NONE;
+  private lastLayerId = NONE;
+  private lastActor: unknown = NONE;
+  private lastActorId = NONE;
+  private lastObject: unknown = NONE;
+  private lastObjectId = NONE;
 
   constructor(
     private readonly now: () => number,
@@ -77,6 +96,15 @@ export class Trace {
   record(e: TraceInput): TraceEvent {
     this.add(e.layer, e.actor, e.op, e.object, e.value, e.result, e.peer);
     return this.at(this.count - 1);
+  }
+
+  private id(v: unknown): number {
+    const id = this.ids.get(v);
+    if (id !== undefined) return id;
+    const n = this.strs.length;
+    this.strs.push(v);
+    this.ids.set(v, n);
+    return n;
   }
 
   /**
@@ -89,19 +117,49 @@ export class Trace {
       this.count--;
       this.dropped++;
     }
+    if (this.strs.length >= this.compactAt) this.compact();
     let i = this.head + this.count;
     if (i >= this.limit) i -= this.limit;
     const c = this.chunks[i >>> CHUNK_BITS] ?? this.newChunk(i >>> CHUNK_BITS);
     const j = i & CHUNK_MASK;
     c.times[j] = this.now();
-    c.layers[j] = layer;
-    c.actors[j] = actor;
-    c.ops[j] = op;
-    c.objects[j] = object;
-    c.values[j] = value;
-    c.results[j] = result;
-    c.peers[j] = peer;
+    // One-entry memos per column: consecutive events mostly share layer and actor, and comparing
+    // with the last string is cheaper than hashing it into the intern table.
+    c.layers[j] = layer === this.lastLayer ? this.lastLayerId : (this.lastLayerId = this.id((this.lastLayer = layer)));
+    c.actors[j] = actor === this.lastActor ? this.lastActorId : (this.lastActorId = this.id((this.lastActor = actor)));
+    c.ops[j] = this.id(op);
+    c.objects[j] = object === this.lastObject ? this.lastObjectId : (this.lastObjectId = this.id((this.lastObject = object)));
+    if (typeof value === 'number') {
+      c.values[j] = NUM;
+      c.nums[j] = value;
+    } else c.values[j] = value === undefined ? NONE : this.id(value);
+    c.results[j] = result === undefined ? NONE : this.id(result);
+    c.peers[j] = peer === undefined ? NONE : this.id(peer);
     this.count++;
+  }
+
+  /** Rebuilds the intern table from the stored events only, dropping values of overwritten events. */
+  private compact(): void {
+    const old = this.strs;
+    this.strs = [];
+    this.ids = new Map();
+    const map = new Int32Array(old.length).fill(NONE);
+    const re = (id: number) => (id < 0 ? id : map[id] >= 0 ? map[id] : (map[id] = this.id(old[id])));
+    for (let k = 0; k < this.count; k++) {
+      let i = this.head + k;
+      if (i >= this.limit) i -= this.limit;
+      const c = this.chunks[i >>> CHUNK_BITS];
+      const j = i & CHUNK_MASK;
+      c.layers[j] = re(c.layers[j]);
+      c.actors[j] = re(c.actors[j]);
+      c.ops[j] = re(c.ops[j]);
+      c.objects[j] = re(c.objects[j]);
+      c.values[j] = re(c.values[j]);
+      c.results[j] = re(c.results[j]);
+      c.peers[j] = re(c.peers[j]);
+    }
+    this.compactAt = Math.max(INTERN_COMPACT_AT, 2 * this.strs.length);
+    this.lastLayer = this.lastActor = this.lastObject = NONE;
   }
 
   private newChunk(n: number): Chunk {
@@ -115,17 +173,20 @@ export class Trace {
     if (i >= this.limit) i -= this.limit;
     const c = this.chunks[i >>> CHUNK_BITS];
     const k = i & CHUNK_MASK;
+    const s = this.strs;
     const e: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = {
       seq: this.dropped + j,
       time: c.times[k],
-      layer: c.layers[k],
-      actor: c.actors[k],
-      op: c.ops[k],
-      object: c.objects[k],
+      layer: s[c.layers[k]] as TraceLayer,
+      actor: s[c.actors[k]] as string,
+      op: s[c.ops[k]] as string,
+      object: s[c.objects[k]] as string,
     };
-    if (c.values[k] !== undefined) e.value = c.values[k];
-    if (c.results[k] !== undefined) e.result = c.results[k];
-    if (c.peers[k] !== undefined) e.peer = c.peers[k];
+    const v = c.values[k];
+    if (v === NUM) e.value = c.nums[k];
+    else if (v !== NONE && s[v] !== undefined) e.value = s[v] as string;
+    if (c.results[k] !== NONE && s[c.results[k]] !== undefined) e.result = s[c.results[k]] as string;
+    if (c.peers[k] !== NONE && s[c.peers[k]] !== undefined) e.peer = s[c.peers[k]] as string;
     return e;
   }
 
@@ -143,13 +204,13 @@ export class Trace {
    */
   layerAt(seq: number): TraceLayer {
     const i = this.slotOf(seq);
-    return this.chunks[i >>> CHUNK_BITS].layers[i & CHUNK_MASK];
+    return this.strs[this.chunks[i >>> CHUNK_BITS].layers[i & CHUNK_MASK]] as TraceLayer;
   }
 
   /** The actor of event `seq` (see `layerAt`). */
   actorAt(seq: number): string {
     const i = this.slotOf(seq);
-    return this.chunks[i >>> CHUNK_BITS].actors[i & CHUNK_MASK];
+    return this.strs[this.chunks[i >>> CHUNK_BITS].actors[i & CHUNK_MASK]] as string;
   }
 
   /** Event `seq` as `all()` gives it. */
