@@ -1,6 +1,6 @@
 // Board and passthrough features: steps build plans with src/vmm/passthrough, run the porting
 // checklist's simulated build (src/guest/drivers/porting-build.ts), construct the Arm VMM and
-// drive the device models of src/platform/devices on the kernel model. Steps only compare what
+// drive the AHCI model through src/guest/drivers/ahci-bench.ts on the kernel model. Steps only compare what
 // that code computed.
 import { Given, Then, When } from '@cucumber/cucumber';
 import { expect } from 'chai';
@@ -13,10 +13,11 @@ import { simulatePortingBuild } from '../src/guest/drivers/porting-build';
 import { constructArmVmm, type ArmVmmBuild } from '../src/system/arm-vmm-build';
 import type { ArmVmm } from '../src/vmm/arm';
 import { GICV2_UNSUPPORTED_ERROR, gicv2Frames } from '../src/vmm/arm/gic-support';
-import { AHCI, AhciController, attachMmio, machineLine } from '../src/platform/devices';
-import { InitCaps, Kernel, type Frame } from '../src/sel4';
+import type { AhciController } from '../src/platform/devices';
+import { ahciClearInterrupt, ahciEnableAndIssue, realiseAhciBench } from '../src/guest/drivers/ahci-bench';
+import { InitCaps, type Frame, type Kernel } from '../src/sel4';
 import {
-  armConfigFromBoard, deviceUntypeds, planArm, planX86, realise, x86ConfigFromAssembly, x86HostLine,
+  armConfigFromBoard, planArm, planX86, x86ConfigFromAssembly,
   type ArmPassthroughPlan, type PassthroughPlan, type Realisation, type X86GuestDevices, type X86PassthroughPlan,
 } from '../src/vmm/passthrough';
 import type { ConformanceWorld } from './support/world';
@@ -202,16 +203,9 @@ Then('each PCI device has its own IOSpace', function (this: ConformanceWorld) {
 
 When('the plan is realised with an AHCI controller behind PCI device {string}', function (this: ConformanceWorld, bdf: string) {
   const s = st(this);
-  const plan = x86Plan(this);
-  const kernel = (s.kernel = new Kernel({ arch: this.platform.arch, seed: this.seed, untyped: [{ sizeBits: 24, count: 1, paddr: 0x1000000 }, ...deviceUntypeds([plan])] }));
-  this.trace = kernel.trace;
-  s.realised = realise(plan, { kernel, alloc: kernel.allocator() });
-  const dev = plan.pciDevices.find((d) => d.bdf === bdf)!;
-  const route = dev.irq!;
-  s.ahci = new AhciController(dev.name, machineLine(kernel.machine, x86HostLine(route), route.trigger));
-  const frames = s.realised.regions.filter((r) => dev.memory.some((m) => m.paddr === r.region.paddr)).flatMap((r) => r.frames.map((f) => kernel.root.object<Frame>(f)!));
-  attachMmio(s.ahci, frames);
-  s.abar = frames[0];
+  const bench = realiseAhciBench({ platform: this.platform, plan: x86Plan(this), bdf, seed: this.seed });
+  this.trace = bench.kernel.trace;
+  Object.assign(s, { kernel: bench.kernel, realised: bench.realised, ahci: bench.ahci, abar: bench.abar });
 });
 
 function abar(w: ConformanceWorld): Frame {
@@ -221,16 +215,11 @@ function abar(w: ConformanceWorld): Frame {
 }
 
 When('the driver enables interrupts and issues a command', function (this: ConformanceWorld) {
-  const f = abar(this);
-  f.writeU(AHCI.GHC, 4, AHCI.GHC_IE);
-  f.writeU(AHCI.P0IE, 4, AHCI.PxIS_DHRS);
-  f.writeU(AHCI.P0CI, 4, 1);
+  ahciEnableAndIssue(abar(this));
 });
 
 When('the driver clears PxIS and IS', function (this: ConformanceWorld) {
-  const f = abar(this);
-  f.writeU(AHCI.P0IS, 4, f.readU(AHCI.P0IS, 4));
-  f.writeU(AHCI.IS, 4, f.readU(AHCI.IS, 4));
+  ahciClearInterrupt(abar(this));
 });
 
 Then('kernel IRQ line {int} has been delivered to its notification {int} time(s)', function (this: ConformanceWorld, line: number, n: number) {

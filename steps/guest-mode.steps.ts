@@ -59,6 +59,12 @@ function notSupportedArm(w: ConformanceWorld, e: unknown): never {
   throw new Error(`NOT-SUPPORTED: no VM can be built for ${w.platform.name}, so no guest ran: ${e.message}`);
 }
 
+/** The image the guest reports it booted (its status); a guest that never started booting is a defect. */
+function bootedImage(image: GuestKernelImage | null | undefined): GuestKernelImage {
+  if (!image) throw new Error('the guest did not report the kernel image it booted');
+  return image;
+}
+
 /** Builds the minimal app on this x86 board with `kernelConfig` and boots `image` (or what the configuration implies). */
 function bootX86(w: ConformanceWorld, kernelConfig: Record<string, string> | undefined, image?: GuestKernelImage): Boot {
   const built = buildSystem(MINIMAL, { board: w.platform.name, seed: w.seed, anyBoardOfArch: true, kernelConfig, guestImage: image });
@@ -70,7 +76,7 @@ function bootX86(w: ConformanceWorld, kernelConfig: Record<string, string> | und
   built.sys.serial.flush();
   const x86 = vm.vmm as X86Vmm;
   return {
-    image: image ?? (vm.guest as unknown as { options: { image: GuestKernelImage } }).options.image,
+    image: bootedImage(vm.guest.status().image),
     loginReached: vm.guest.status().phase === 'login',
     vmm: built.sys.serial.textOf('vm0:vmm').map((l) => l + '\n').join(''),
     console: built.sys.serial.textOf('vm0').map((l) => l + '\n').join(''),

@@ -9,11 +9,10 @@ import { X86SmpProbe } from '../src/vmm/x86/smp-probe';
 import type { ConformanceWorld } from './support/world';
 import { join } from 'node:path';
 import { DiagnosticError } from '../src/diagnostics';
-import type { ArmVm } from '../src/platform';
 import { ArmVmm } from '../src/vmm/arm';
 import { kernelArmPlatform, smpNotSupportedMessage } from '../src/vmm/smp-config';
 import { buildSystem, readApp, type BuiltSystem } from '../src/system';
-import { unsupportedPlatformMessage } from '../src/system/smp';
+import { configuredVmSmp } from '../src/system/smp';
 
 declare module './support/world' {
   interface ConformanceWorld {
@@ -251,6 +250,8 @@ const VM_MINIMAL = join(__dirname, '..', 'apps', 'vm_minimal');
 interface GuestSmp {
   readonly system: BuiltSystem;
   readonly vmm: ArmVmm;
+  /** What the configuration asked of vm0, as the build computes it (src/system/smp.ts). */
+  readonly configured: SmpBuild;
   /** The guest console's lines (source vm0). */
   console: string[];
 }
@@ -263,19 +264,23 @@ function guestSmp(w: ConformanceWorld): GuestSmp {
 
 Given("the vm_minimal app is built for the board with NUM_NODES set to the board's core count", function (this: ConformanceWorld) {
   const app = readApp(VM_MINIMAL);
-  const refused = unsupportedPlatformMessage(app, this.platform);
-  if (refused) throw new Error(`NOT-SUPPORTED: vm_minimal's configure step fails: ${refused.message}`);
+  const options = { board: this.platform.name, seed: this.seed, numNodes: String(this.platform.cores) };
   let system: BuiltSystem;
   try {
-    system = buildSystem(VM_MINIMAL, { board: this.platform.name, seed: this.seed, numNodes: String(this.platform.cores) });
+    system = buildSystem(VM_MINIMAL, options);
   } catch (e) {
-    const msg = e instanceof DiagnosticError ? e.diagnostics.map((d) => d.message).join('\n') : '';
-    if (msg === smpNotSupportedMessage(kernelArmPlatform(this.platform))) throw new Error(`NOT-SUPPORTED: the configure step failed: ${msg}`);
+    // The build's refusal of the board is the reason: app.yaml's boards (the settings.cmake
+    // supported list) or the configure step's SMP refusal. Any other error is a defect.
+    if (!(e instanceof DiagnosticError)) throw e;
+    const [d] = e.diagnostics;
+    const boardsRefusal = d.pos.file === app.boardsPos.file && d.pos.line === app.boardsPos.line;
+    if (boardsRefusal || d.message === smpNotSupportedMessage(kernelArmPlatform(this.platform))) throw new Error(`NOT-SUPPORTED: the build refused ${this.platform.name}: ${e.diagnostics.map((x) => x.message).join('; ')}`);
     throw e;
   }
   const vmm = system.vms[0]?.vmm;
   if (!(vmm instanceof ArmVmm)) throw new Error('vm_minimal has no Arm VM');
-  (this as ConformanceWorld & { smpGuest?: GuestSmp }).smpGuest = { system, vmm, console: [] };
+  const configured = configuredVmSmp(app, this.platform, options, system.sys, system.vms[0].name);
+  (this as ConformanceWorld & { smpGuest?: GuestSmp }).smpGuest = { system, vmm, configured, console: [] };
   this.trace = system.sys.kernel.trace;
 });
 
@@ -295,27 +300,20 @@ When('the buildroot guest boots until its kernel has brought up its CPUs', funct
   expect(g.vmm.vm.alive, `the VM died: ${JSON.stringify(g.vmm.vm.state)}`).to.equal(true);
 });
 
-/** The vCPU count the reference's layout and the build imply: num_vcpus capped by KernelMaxNumNodes. */
-function expectedVcpus(w: ConformanceWorld): number {
-  const vm = w.platform.apps.vm_minimal?.vms.find((v): v is ArmVm => v.kind === 'arm');
-  if (!vm) throw new Error(`${w.platform.name} has no vm_minimal layout`);
-  return Math.max(1, Math.min(vm.numVcpus, w.platform.cores));
-}
-
 Then("the VMM created min\\(num_vcpus of the board's vm_minimal layout, the board's core count) vCPUs", function (this: ConformanceWorld) {
-  expect(guestSmp(this).vmm.vcpus.slots.length).to.equal(expectedVcpus(this));
+  expect(guestSmp(this).vmm.vcpus.slots.length).to.equal(guestSmp(this).configured.vcpus);
 });
 
 Then('the console shows {string} for each secondary vCPU', function (this: ConformanceWorld, banner: string) {
   const g = guestSmp(this);
-  const n = expectedVcpus(this);
+  const n = g.configured.vcpus;
   for (let cpu = 1; cpu < n; cpu++) expect(g.console.some((l) => l.includes(`CPU${cpu}: ${banner}`)), `CPU${cpu} banner in:\n${g.console.join('\n')}`).to.equal(true);
   expect(g.console.filter((l) => l.includes(banner))).to.have.length(n - 1);
 });
 
 Then('the console shows the kernel brought up every vCPU', function (this: ConformanceWorld) {
   const g = guestSmp(this);
-  const n = expectedVcpus(this);
+  const n = g.configured.vcpus;
   // Linux ≥ 4.10 (the 4.14.87 images) and 4.9 (qemu-arm-virt's 4.9.189) word it differently.
   const want = new RegExp(`\\] (smp: Brought up 1 node, ${n} CPUs?|Brought up ${n} CPUs)$`);
   expect(g.console.some((l) => want.test(l)), g.console.join('\n')).to.equal(true);

@@ -77,4 +77,9 @@ Feature: Generation-2 cross-VM end to end: vm_cross_connector on Arm, string_rev
   Scenario: the board's cross-VM connector app delivers an event in each direction
     Given the board's generation-2 cross-VM app
     When its cross-VM round trip runs
-    Then the round trip completed
+    Then the round trip completed, the console showing the lines for the board's family:
+      | family | line                          |
+      | arm    | Got an event                  |
+      | arm    | Back from waiting with val: 1 |
+      | arm    | Finished crossvm test script  |
+      | x86    | olleh                         |

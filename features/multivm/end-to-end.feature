@@ -32,10 +32,10 @@ Feature: vm_multi end to end: three guests, one serial output, input switched at
     And the console of vm2 shows "console=hvc0"
     And the console of vm0 does not show "# echo $((6 * 7))"
 
-  # With the VMMs attached the analysis (src/camkes/isolation) finds guest RAM structurally, but it
-  # also counts the chip ID page, which every VM's `mmios` maps (platforms.md 2.1), as guest memory,
-  # and knows only dataport connectors, not the seL4VirtQueues frames vm0 shares with vm1 and vm2.
-  # Those two are checked here against the declarations instead; nothing else may be shared.
+  # With the VMMs attached the analysis (src/camkes/isolation) finds guest RAM structurally; device
+  # pages such as the chip ID page every VM's `mmios` maps (platforms.md 2.1) are device pages, allowed
+  # only where each holder declares them, and the seL4VirtQueues frames vm0 shares with vm1 and vm2
+  # are credited to their connections. Nothing else may be shared.
   @REQ-MULTIVM-029 @source:platforms.md#2.1 @source:platforms.md#1.8
   Scenario: with the VMMs attached and the guests logged in, no VMM can reach another guest's RAM
     Given the multi-VM app for this board

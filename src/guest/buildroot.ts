@@ -56,6 +56,8 @@ export interface GuestStatus {
   phase: 'off' | 'booting' | 'login' | 'password' | 'shell';
   readonly commands: { line: string; status: number }[];
   readonly exits: { pid: number; comm: string; status: number }[];
+  /** The kernel image the guest last started booting (its CPU check ran on it); null before. */
+  image: GuestKernelImage | null;
 }
 
 /**
@@ -143,7 +145,7 @@ const memOps: FileOps = {
 };
 
 export class BuildrootGuest implements GuestOS {
-  private readonly state: GuestStatus = { phase: 'off', commands: [], exits: [] };
+  private readonly state: GuestStatus = { phase: 'off', commands: [], exits: [], image: null };
   private readonly programs: ReadonlyMap<string, ProgramMain>;
   /** SMP: the running kernel and its CPU bring-up state, for the secondaries (kernel/smp.ts). */
   private kernel: GuestKernel | null = null;
@@ -156,7 +158,7 @@ export class BuildrootGuest implements GuestOS {
   }
 
   status(): GuestStatus {
-    return { phase: this.state.phase, commands: [...this.state.commands], exits: [...this.state.exits] };
+    return { phase: this.state.phase, commands: [...this.state.commands], exits: [...this.state.exits], image: this.state.image };
   }
 
   private buildRootfs(vfs: Vfs): void {
@@ -191,7 +193,8 @@ export class BuildrootGuest implements GuestOS {
   *boot(uart: GuestMachine): Blocking<void> {
     resetPids();
     // The image's CPU check (kernel/cpu-check.ts): a CPU it cannot run on halts here.
-    if (!(yield* cpuEntryCheck(uart, this.options.image ?? guestKernelImage(uart.arch, uart.arch === 'x86' ? 32 : uart.wordBits)))) return;
+    const image = (this.state.image = this.options.image ?? guestKernelImage(uart.arch, uart.arch === 'x86' ? 32 : uart.wordBits));
+    if (!(yield* cpuEntryCheck(uart, image))) return;
     const hvc = consoleIsHvc(uart.cmdline) ? new HvcConsole(uart) : null;
     const machine = hvc ? hvc.machine : uart;
     this.state.phase = 'booting';

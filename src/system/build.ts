@@ -26,7 +26,12 @@ export type GuestFile = string | Uint8Array | { readonly program: string } | { r
 
 /** What the system needs of a guest beyond booting: its state, for the operator. */
 export interface ObservableGuest extends GuestOS {
-  status(): { readonly phase: string; readonly commands: readonly { readonly line: string; readonly status: number }[] };
+  status(): {
+    readonly phase: string;
+    readonly commands: readonly { readonly line: string; readonly status: number }[];
+    /** The kernel image the guest booted (null before it booted; absent for a guest that does not say). */
+    readonly image?: GuestKernelImage | null;
+  };
 }
 
 export interface GuestRequest {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorAt, LineMap, type SourcePos } from '../diagnostics';
 import type { Platform } from '../platform';
+import type { InstantiatedSystem } from '../camkes/instantiate';
 import { configureSmp, SmpConfigureError, type SmpBuild } from '../vmm/smp-config';
 import type { AppSpec } from './app';
 
@@ -68,6 +69,18 @@ export function configureAppSmp(app: AppSpec, platform: Platform, o: SmpBuildOpt
     if (e instanceof SmpConfigureError) throw errorAt(n?.pos ?? { file: app.file, line: 1, col: 1 }, e.message);
     throw e;
   }
+}
+
+/**
+ * What the configuration asks of VM instance `vm` of a system built from `app`: configureSmp with
+ * the build's NUM_NODES and the instance's `num_vcpus` attribute (VM_INIT_DEF default 1), the same
+ * two values the build hands that instance's VMM (src/system/arm.ts). Scenarios compare what the
+ * guest actually brought up against this. Throws when the system has no instance `vm`.
+ */
+export function configuredVmSmp(app: AppSpec, platform: Platform, o: SmpBuildOptions, sys: InstantiatedSystem, vm: string): SmpBuild {
+  const is = sys.instances.get(vm);
+  if (!is) throw new Error(`no instance '${vm}' in ${app.name}'s assembly`);
+  return configureSmp({ platform, numNodes: appNumNodes(app, o)?.value, numVcpus: is.runtime.int('num_vcpus') ?? 1 });
 }
 
 /**

@@ -26,6 +26,8 @@ export function appVirtioOptions(appDir: string, platform: Platform): ReadonlySe
 export interface VirtqueueLink {
   /** The seL4VirtQueues connection. */
   readonly name: string;
+  /** The same connection as resolved (what the isolation analysis attributes `frames` to). */
+  readonly connection: ResolvedConnection;
   readonly from: string;
   readonly to: string;
   readonly ring: FrameRing;
@@ -157,7 +159,7 @@ export class SystemVirtio {
       const ntfnSlot = rootCapTo(this.sys, receiver.asyncNotification);
       const bell = topFree(sender.res.cnode);
       k.root.cnodeMint(sender.o.cnode, bell, InitCaps.seL4_CapInitThreadCNode, ntfnSlot, { read: false, write: true, grant: false, grantReply: false }, badge);
-      const link: VirtqueueLink = { name: c.name, from: drv.instance.name, to: dev.instance.name, ring: new FrameRing(frames), frames, badge };
+      const link: VirtqueueLink = { name: c.name, connection: c, from: drv.instance.name, to: dev.instance.name, ring: new FrameRing(frames), frames, badge };
       this.links.push(link);
       // virtqueue_notify: the sender's VMM thread signals the receiver's endpoint right away.
       this.wires.set(link, {

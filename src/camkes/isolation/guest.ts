@@ -3,9 +3,9 @@
  *
  * With a VMM attached (src/vmm/core `createVmResources`): the VMM's CNode holds the guest-physical
  * VSpace (EPT / stage 2) and the untyped pool guest RAM frames are retyped from. Guest memory is
- * then every frame mapped in a VSpace the VM's CNode holds other than the component's own, every
- * frame carved from those pools (mapped or kept with VSPACE_PRESERVE) and the unbacked rest of
- * the pools. Found structurally, not by object name, so it holds for the x86 and Arm VMMs alike.
+ * then every RAM frame mapped in a VSpace the VM's CNode holds other than the component's own,
+ * every frame carved from those pools (mapped or kept with VSPACE_PRESERVE) and the unbacked rest
+ * of the pools. Device pages mapped there are listed apart (device.ts): they are not RAM. Found structurally, not by object name, so it holds for the x86 and Arm VMMs alike.
  *
  * Without a VMM (an assembly instantiated on its own): nothing is built for guest RAM, so only
  * the declared layout is known: the RAM region of `vm_address_config` (`ram_paddr_base`,
@@ -16,6 +16,7 @@
 import type { Frame, KObject, Untyped } from '../../sel4';
 import type { InstanceSystem } from '../instantiate';
 import { dictGet, str, type ResolvedInstance } from '../resolve';
+import { isDevicePage } from './device';
 import { declaredRegions, overlaps, regionOf, type Region, type SpaceReach } from './reach';
 
 export interface GuestMemory {
@@ -24,6 +25,8 @@ export interface GuestMemory {
   readonly source: 'vmm' | 'declared' | 'none';
   /** Frames (model objects) that are guest RAM now. */
   readonly frames: ReadonlySet<Frame>;
+  /** Device pages mapped in its guest-physical space (not RAM: see device.ts). */
+  readonly devices: ReadonlySet<Frame>;
   /** Untyped pools guest RAM is retyped from (the not-yet-backed rest is guest RAM too). */
   readonly pools: readonly Untyped[];
   /** Declared guest RAM in the board's memory map (source 'declared'). */
@@ -57,16 +60,17 @@ export function guestMemoryOf(is: InstanceSystem, reach: SpaceReach): GuestMemor
   const foreignSpaces = [...reach.vspaces.keys()];
   if (pools.length || foreignSpaces.length) {
     const frames = new Set<Frame>();
-    for (const vs of foreignSpaces) for (const m of vs.mappings()) frames.add(m.frame);
+    const devices = new Set<Frame>();
+    for (const vs of foreignSpaces) for (const m of vs.mappings()) (isDevicePage(m.frame) ? devices : frames).add(m.frame);
     const poolRegions = pools.map(regionOf);
-    for (const f of reach.frames.keys()) if (poolRegions.some((r) => overlaps(r, regionOf(f)))) frames.add(f);
-    return { vm, source: 'vmm', frames, pools, declared: [] };
+    for (const f of reach.frames.keys()) if (!isDevicePage(f) && poolRegions.some((r) => overlaps(r, regionOf(f)))) frames.add(f);
+    return { vm, source: 'vmm', frames, devices, pools, declared: [] };
   }
   const cfg = addressConfig(is.instance);
-  if (cfg) return { vm, source: 'declared', frames: new Set(), pools: [], declared: [cfg] };
+  if (cfg) return { vm, source: 'declared', frames: new Set(), devices: new Set(), pools: [], declared: [cfg] };
   const um = declaredRegions(is.instance).filter((r) => r.kind === 'untyped_mmios');
-  if (um.length) return { vm, source: 'declared', frames: new Set(), pools: [], declared: um };
-  return { vm, source: 'none', frames: new Set(), pools: [], declared: [] };
+  if (um.length) return { vm, source: 'declared', frames: new Set(), devices: new Set(), pools: [], declared: um };
+  return { vm, source: 'none', frames: new Set(), devices: new Set(), pools: [], declared: [] };
 }
 
 /** Whether `o` (a frame or untyped reached by someone) is, or covers, guest memory `g`. */

@@ -8,7 +8,7 @@ export function renderIsolation(r: IsolationResult): string {
   for (const g of r.guests) {
     const what =
       g.source === 'vmm'
-        ? `${g.frames.size} frame(s) backed, pool(s) ${g.pools.map((p) => p.name).join(', ') || '-'}`
+        ? `${g.frames.size} frame(s) backed, pool(s) ${g.pools.map((p) => p.name).join(', ') || '-'}${g.devices.size ? `; ${g.devices.size} device page(s) mapped (not RAM)` : ''}`
         : g.source === 'declared'
           ? g.declared.map((d) => d.via).join('; ')
           : 'no guest memory in the model';
@@ -27,7 +27,10 @@ export function renderIsolation(r: IsolationResult): string {
   }
   out.push('frames shared between address spaces:');
   if (!r.shared.length) out.push('  none');
-  for (const s of r.shared) out.push(`  ${s.allowed ? 'declared' : 'UNDECLARED'} ${s.frame}: ${s.spaces.join(', ')}${s.connection ? ` (connection ${s.connection})` : ''}`);
+  for (const s of r.shared) {
+    const why = s.connection ? ` (connection ${s.connection})` : s.device ? ` (device page; ${s.declarations!.join('; ') || 'declared by none'})` : '';
+    out.push(`  ${s.allowed ? 'declared' : 'UNDECLARED'} ${s.frame}: ${s.spaces.join(', ')}${why}`);
+  }
   if (r.unmodelledVmConnections.length) out.push(`connections between VMs the model does not build: ${r.unmodelledVmConnections.join(', ')}`);
   if (r.violations.length) {
     out.push('violations:');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DiagnosticError } from '../../../src/diagnostics';
 import { loadPlatform } from '../../../src/platform';
 import { buildSystem, readApp } from '../../../src/system';
-import { appNumNodes, boardMidr, configureAppSmp, unsupportedPlatformMessage } from '../../../src/system/smp';
+import { appNumNodes, boardMidr, configureAppSmp, configuredVmSmp, unsupportedPlatformMessage } from '../../../src/system/smp';
 import { ArmVmm } from '../../../src/vmm/arm';
 
 const VM_MINIMAL = join(__dirname, '..', '..', '..', 'apps', 'vm_minimal');
@@ -59,4 +59,16 @@ test('vm_minimal on qemu-arm-virt: the console shows vCPU 1 booted and both CPUs
   const lines = s.sys.serial.textOf('vm0');
   assert.ok(lines.some((l) => l.endsWith('] CPU1: Booted secondary processor [410fd034]')), lines.join('\n'));
   assert.ok(lines.some((l) => l.endsWith('] Brought up 2 CPUs')), lines.join('\n'));
+});
+
+test("configuredVmSmp: the VM's num_vcpus attribute capped by the build's NUM_NODES, as the VMM is given them", () => {
+  const app = readApp(VM_MINIMAL);
+  const tx2 = loadPlatform('tx2');
+  const s = buildSystem(VM_MINIMAL, { board: 'tx2', numNodes: '4' });
+  const c = configuredVmSmp(app, tx2, { numNodes: '4' }, s.sys, 'vm0');
+  assert.equal(c.kernelMaxNumNodes, 4);
+  assert.equal(c.vcpus, (s.vms[0].vmm as ArmVmm).vcpus.numVcpus);
+  const capped = configuredVmSmp(app, tx2, { numNodes: '1' }, s.sys, 'vm0');
+  assert.equal(capped.vcpus, 1);
+  assert.throws(() => configuredVmSmp(app, tx2, {}, s.sys, 'vm9'), /no instance 'vm9' in vm_minimal's assembly/);
 });
