@@ -76,6 +76,6 @@ export async function runConformance(argv: string[], io: CommandIO): Promise<num
   const ran = runs.map((r) => r.board);
   const { reports, skipped } = buildReports({ reportsDir: REPORTS_DIR, now: new Date(), required: ran });
   for (const s of skipped) io.err(`note: ${s}\n`);
-  io.out(`\n${consoleSummary(reports, ran)}\nreports: ${path.relative(process.cwd(), path.join(REPORTS_DIR, 'index.html'))}\n`);
+  io.out(`\nreports: ${path.relative(process.cwd(), path.join(REPORTS_DIR, 'index.html'))}\n${consoleSummary(reports, ran)}\n`);
   return verdictExitStatus(reports, ran);
 }

@@ -99,5 +99,25 @@ export function consoleSummary(reports: readonly BoardReport[], boards: readonly
         .join(', ');
       return `${r.board}: ${r.ok ? 'ok' : 'NEEDS ATTENTION'} (${counts || 'no requirements'}${r.untagged.length ? `, ${r.untagged.length} untagged scenario(s)` : ''})`;
     })
+    .concat(totalLine(reports.filter((r) => boards.includes(r.board))))
     .join('\n');
+}
+
+/**
+ * One closing line over every board's requirement verdicts, in the plain `N passed, N failed,
+ * N skipped` form CI readers recognise: accepted non-passes (not-supported, known-fail) count as
+ * skipped; everything that fails the run (fail, unresolved, unexpected pass) as failed.
+ */
+function totalLine(reports: readonly BoardReport[]): string {
+  let passed = 0;
+  let failed = 0;
+  let skipped = 0;
+  for (const r of reports) {
+    for (const [verdict, n] of Object.entries(r.counts)) {
+      if (verdict === 'pass') passed += n;
+      else if (verdict === 'not-supported' || verdict === 'known-fail') skipped += n;
+      else failed += n;
+    }
+  }
+  return `conformance: ${passed} passed, ${failed} failed, ${skipped} skipped`;
 }
