@@ -288,3 +288,39 @@ Then('every frame two components share comes from a declared connection joining 
   expect(r.shared.filter((s) => !s.device).map((s) => `${s.frame} <- ${s.connection ?? '(none)'}`).sort()).to.deep.equal(expected);
   expect(r.unmodelledVmConnections, 'VM-to-VM connections whose memory the analysis does not see').to.deep.equal([]);
 });
+
+const withVmms = (w: ConformanceWorld): BuiltSystem => {
+  const b = mv(w).built;
+  if (!b) throw new Error('no system with VMMs: add "When the multi-VM system is built with its VMMs and booted"');
+  return b;
+};
+
+/** `from` is the switching VM itself (its eth0 transmit queue) or the peer whose link the frame arrived on. */
+Then('the trace shows {word}\'s VMM switching frames from {word} to {word}', function (this: ConformanceWorld, vm: string, from: string, to: string) {
+  const b = withVmms(this);
+  expect(b.virtio.switches.has(vm), `${vm}'s VMM has a virtio-net switch`).to.equal(true);
+  const origin = from === vm ? 'from eth0' : `from ${from}:vmm`;
+  const events = b.sys.kernel.trace.all().filter((e) => e.actor === `${vm}:vmm` && e.op === 'vswitch_forward' && e.result === origin && e.peer === `${to}:vmm`);
+  expect(events.length, `vswitch_forward events of ${vm}:vmm ${origin} to ${to}:vmm`).to.be.greaterThan(0);
+  // The link it went out of is the seL4VirtQueues connection from vm to `to`.
+  const link = b.virtio.links.find((l) => l.from === vm && l.to === to);
+  expect(events.every((e) => e.object === link?.name), `frames to ${to} go out of ${link?.name}`).to.equal(true);
+});
+
+Then('{word}\'s switch dropped no frame', function (this: ConformanceWorld, vm: string) {
+  const sw = withVmms(this).virtio.switches.get(vm);
+  expect(sw, `${vm}'s virtio-net switch`).to.not.equal(undefined);
+  expect(sw!.counters.dropped, `frames ${vm}'s switch dropped`).to.equal(0);
+  expect(sw!.counters.forwarded, `frames ${vm}'s switch forwarded`).to.be.greaterThan(0);
+});
+
+Then('every virtqueue link carried frames through its shared memory and doorbell', function (this: ConformanceWorld) {
+  const b = withVmms(this);
+  expect(b.virtio.links.length, 'seL4VirtQueues links').to.be.greaterThan(0);
+  const all = b.sys.kernel.trace.all();
+  for (const l of b.virtio.links) {
+    expect(l.ring.dropped, `frames dropped on ${l.name}`).to.equal(0);
+    const taken = all.filter((e) => e.actor === `${l.to}:vmm` && e.op === 'async_event' && Number(e.value) === l.badge);
+    expect(taken.length, `${l.to}'s VMM took the ${l.name} doorbell (badge ${l.badge})`).to.be.greaterThan(0);
+  }
+});

@@ -41,6 +41,14 @@ const CHUNK_MASK = CHUNK - 1;
 /** Value column tag: the value is the number in `nums`. Any other tag >= 0 is an intern id; -1 is absent. */
 const NUM = -2;
 const NONE = -1;
+/**
+ * Ids handed out by `intern` start here and live in their own table, which `compact` never
+ * rebuilds, so a caller can keep one for the life of the trace (a kernel object's name is fixed at
+ * creation). Only values that stay bounded (constant op names, kernel object names) belong there.
+ */
+const PIN = 1 << 30;
+/** `addIds` argument for an absent result or peer. */
+export const TRACE_ABSENT = NONE;
 /** Interned values kept before the table is rebuilt from the stored events, so a long run's memory stays bounded by the ring. */
 const INTERN_COMPACT_AT = 1 << 18;
 
@@ -81,6 +89,8 @@ export class Trace {
   private strs: unknown[] = [];
   private ids = new Map<unknown, number>();
   private compactAt = INTERN_COMPACT_AT;
+  private readonly pins: string[] = [];
+  private readonly pinIds = new Map<string, number>();
   private lastLayer: unknown = NONE;
   private lastLayerId = NONE;
   private lastActor: unknown = NONE;
@@ -105,6 +115,54 @@ export class Trace {
     this.strs.push(v);
     this.ids.set(v, n);
     return n;
+  }
+
+  /**
+   * A lasting id for `s`, for `addIds`: hot callers intern their constant strings once so that
+   * recording does no table lookup for them.
+   */
+  intern(s: string): number {
+    let id = this.pinIds.get(s);
+    if (id === undefined) {
+      id = PIN + this.pins.length;
+      this.pins.push(s);
+      this.pinIds.set(s, id);
+    }
+    return id;
+  }
+
+  private str(id: number): unknown {
+    return id >= PIN ? this.pins[id - PIN] : this.strs[id];
+  }
+
+  /**
+   * `add` with layer, op and object given as ids from `intern`, and result and peer given either
+   * as such ids (`TRACE_ABSENT` for none) or as strings: the event stored is the one `add` would
+   * store for the same strings.
+   */
+  addIds(layer: number, actor: string, op: number, object: number, value?: number | string, result?: number | string, peer?: number | string): void {
+    if (this.count === this.limit) {
+      this.head = this.head + 1 === this.limit ? 0 : this.head + 1;
+      this.count--;
+      this.dropped++;
+    }
+    if (this.strs.length >= this.compactAt) this.compact();
+    let i = this.head + this.count;
+    if (i >= this.limit) i -= this.limit;
+    const c = this.chunks[i >>> CHUNK_BITS] ?? this.newChunk(i >>> CHUNK_BITS);
+    const j = i & CHUNK_MASK;
+    c.times[j] = this.now();
+    c.layers[j] = layer;
+    c.actors[j] = actor === this.lastActor ? this.lastActorId : (this.lastActorId = this.id((this.lastActor = actor)));
+    c.ops[j] = op;
+    c.objects[j] = object;
+    if (typeof value === 'number') {
+      c.values[j] = NUM;
+      c.nums[j] = value;
+    } else c.values[j] = value === undefined ? NONE : this.id(value);
+    c.results[j] = typeof result === 'number' ? result : result === undefined ? NONE : this.id(result);
+    c.peers[j] = typeof peer === 'number' ? peer : peer === undefined ? NONE : this.id(peer);
+    this.count++;
   }
 
   /**
@@ -144,7 +202,7 @@ export class Trace {
     this.strs = [];
     this.ids = new Map();
     const map = new Int32Array(old.length).fill(NONE);
-    const re = (id: number) => (id < 0 ? id : map[id] >= 0 ? map[id] : (map[id] = this.id(old[id])));
+    const re = (id: number) => (id < 0 || id >= PIN ? id : map[id] >= 0 ? map[id] : (map[id] = this.id(old[id])));
     for (let k = 0; k < this.count; k++) {
       let i = this.head + k;
       if (i >= this.limit) i -= this.limit;
@@ -173,20 +231,19 @@ export class Trace {
     if (i >= this.limit) i -= this.limit;
     const c = this.chunks[i >>> CHUNK_BITS];
     const k = i & CHUNK_MASK;
-    const s = this.strs;
     const e: { -readonly [K in keyof TraceEvent]: TraceEvent[K] } = {
       seq: this.dropped + j,
       time: c.times[k],
-      layer: s[c.layers[k]] as TraceLayer,
-      actor: s[c.actors[k]] as string,
-      op: s[c.ops[k]] as string,
-      object: s[c.objects[k]] as string,
+      layer: this.str(c.layers[k]) as TraceLayer,
+      actor: this.str(c.actors[k]) as string,
+      op: this.str(c.ops[k]) as string,
+      object: this.str(c.objects[k]) as string,
     };
     const v = c.values[k];
     if (v === NUM) e.value = c.nums[k];
-    else if (v !== NONE && s[v] !== undefined) e.value = s[v] as string;
-    if (c.results[k] !== NONE && s[c.results[k]] !== undefined) e.result = s[c.results[k]] as string;
-    if (c.peers[k] !== NONE && s[c.peers[k]] !== undefined) e.peer = s[c.peers[k]] as string;
+    else if (v !== NONE && this.str(v) !== undefined) e.value = this.str(v) as string;
+    if (c.results[k] !== NONE && this.str(c.results[k]) !== undefined) e.result = this.str(c.results[k]) as string;
+    if (c.peers[k] !== NONE && this.str(c.peers[k]) !== undefined) e.peer = this.str(c.peers[k]) as string;
     return e;
   }
 
@@ -204,13 +261,13 @@ export class Trace {
    */
   layerAt(seq: number): TraceLayer {
     const i = this.slotOf(seq);
-    return this.strs[this.chunks[i >>> CHUNK_BITS].layers[i & CHUNK_MASK]] as TraceLayer;
+    return this.str(this.chunks[i >>> CHUNK_BITS].layers[i & CHUNK_MASK]) as TraceLayer;
   }
 
   /** The actor of event `seq` (see `layerAt`). */
   actorAt(seq: number): string {
     const i = this.slotOf(seq);
-    return this.strs[this.chunks[i >>> CHUNK_BITS].actors[i & CHUNK_MASK]] as string;
+    return this.str(this.chunks[i >>> CHUNK_BITS].actors[i & CHUNK_MASK]) as string;
   }
 
   /** Event `seq` as `all()` gives it. */

@@ -5,12 +5,14 @@ import type { ResolvedConnection } from '../camkes/resolve';
 import { serialServerModel } from '../camkes/components';
 import { InitCaps, type CNode, type CPtr, type Frame, type Notification } from '../sel4';
 import type { Platform } from '../platform';
+import { errorAt } from '../diagnostics';
 import type { ArmVmm } from '../vmm/arm';
 import { configureVirtio, virtioOptionsIn, type VirtioOption } from '../vmm/virtio-config';
 import {
   createVirtioConsole, createVirtioNet, FrameRing, VirtioIoSpace, virtioMemoryOf,
   type NetWire, type VirtioConsoleBackend, type VirtioNetBackend, type VirtioPciTransport,
 } from '../vmm/virtio';
+import { parseVswitchLayout, VirtualSwitch } from '../vmm/virtio/switch';
 
 /** 32 KiB of shared memory per seL4VirtQueues connection (platforms.md 2.1: "32 KiB queues"). */
 export const VIRTQUEUE_FRAMES = 8;
@@ -29,7 +31,11 @@ export interface VirtqueueLink {
   /** The same connection as resolved (what the isolation analysis attributes `frames` to). */
   readonly connection: ResolvedConnection;
   readonly from: string;
+  /** The sender's VirtQueueDrv interface (`send`, vm_multi's vm0 also `send2`). */
+  readonly fromInterface: string;
   readonly to: string;
+  /** The receiver's VirtQueueDev interface (`recv`, vm_multi's vm0 also `recv2`). */
+  readonly toInterface: string;
   readonly ring: FrameRing;
   /** The connection's shared memory (both VMMs hold caps to these). */
   readonly frames: readonly Frame[];
@@ -57,6 +63,10 @@ export class SystemVirtio {
   readonly links: VirtqueueLink[] = [];
   /** VM → the SerialServer its hvc0 goes to and whose input switch feeds it (set as each VMM's module runs). */
   readonly consoleServers = new Map<string, string>();
+  /** The virtio-net switch of each VM with more than one link out (vm_multi's vm0). */
+  readonly switches = new Map<string, VirtualSwitch>();
+  /** A link into a switching VM → the switch port (link out) whose layout entry's recv_id it is. */
+  private readonly switchPortOf = new Map<VirtqueueLink, string>();
   private readonly vmms = new Map<string, ArmVmm>();
   private readonly usedBadges = new Map<string, number>();
 
@@ -98,9 +108,10 @@ export class SystemVirtio {
         d.net = createVirtioNet({ mac, memory, irqLine: line, interrupt: irq(line), log: (t) => v.vm.printf(t) });
         io.add(d.net.transport);
         v.pci.add(d.net.transport.def);
-        // One link out per VM (vm_virtio_net's pair); its transmit queue feeds that ring.
-        const out = this.links.find((l) => l.from === name);
-        const wire = out && this.wires.get(out);
+        // One link out (vm_virtio_net's pair): the transmit queue feeds that ring; several
+        // (vm_multi's vm0): a switch picks the ring by destination MAC.
+        const outs = this.links.filter((l) => l.from === name);
+        const wire = outs.length > 1 ? this.vswitch(name, outs, mac, d.net.net) : outs.length ? this.wires.get(outs[0]) : undefined;
         if (wire) d.net.net.connect(wire);
       }
       if (serial) {
@@ -129,10 +140,54 @@ export class SystemVirtio {
     };
   }
 
+  /**
+   * VM `name`'s switch over its links out, each link's peer MAC from the `vswitch_layout` entry
+   * whose send_id is the id of the link's sending interface (`<iface>_id`). Forwarding runs in
+   * the VM's VMM thread as its transmit queue is processed, so the trace shows it there.
+   */
+  private vswitch(name: string, outs: readonly VirtqueueLink[], mac: string, dev: VirtioNetBackend): VirtualSwitch {
+    const rt = this.sys.instances.get(name)!.runtime;
+    const attr = rt.attribute('vswitch_layout');
+    const layout = parseVswitchLayout(attr);
+    const ports = outs.map((l) => {
+      const id = rt.int(`${l.fromInterface}_id`);
+      const e = layout.find((x) => x.sendId === id);
+      if (!e) {
+        const msg = `${name}.vswitch_layout: no entry with send_id ${id ?? '(unset)'} for the link ${l.name} (${name}.${l.fromInterface}_id)`;
+        if (attr) throw errorAt(attr.pos, msg);
+        throw new Error(msg);
+      }
+      // The link back from that peer arrives on the interface whose id is the entry's recv_id.
+      const back = this.links.find((x) => x.to === name && x.from === l.to && rt.int(`${x.toInterface}_id`) === e.recvId);
+      if (!back) {
+        const msg = `${name}.vswitch_layout: no link from ${l.to} arrives on an interface with recv_id ${e.recvId}`;
+        if (attr) throw errorAt(attr.pos, msg);
+        throw new Error(msg);
+      }
+      this.switchPortOf.set(back, l.name);
+      return { mac: e.mac, name: l.name, wire: this.wires.get(l)! };
+    });
+    const trace = this.sys.kernel.trace;
+    const actor = `${name}:vmm`;
+    const observe = (dst: string, from: string | null, out: readonly { name: string }[], local: boolean) => {
+      // Where the frame came from: the VM's own eth0 or the peer VMM whose link it arrived on.
+      const result = `from ${from === null ? 'eth0' : `${outs.find((l) => l.name === from)!.to}:vmm`}`;
+      if (!out.length && !local) trace.record({ layer: 'vmm', actor, op: 'vswitch_drop', object: result, value: dst || '(runt)', result: 'unknown destination' });
+      for (const p of out) trace.record({ layer: 'vmm', actor, op: 'vswitch_forward', object: p.name, value: dst, result, peer: `${outs.find((l) => l.name === p.name)!.to}:vmm` });
+    };
+    const sw = new VirtualSwitch(ports, { mac, local: (f) => void dev.receive(f), observe });
+    this.switches.set(name, sw);
+    return sw;
+  }
+
   /** The receiver's VMM thread takes what arrived on `l` (one badge may stand for many frames). */
   private deliver(l: VirtqueueLink): void {
     const dev = this.devices.get(l.to)?.net?.net;
-    for (const f of l.ring.drain()) dev?.receive(f);
+    const sw = this.switches.get(l.to);
+    for (const f of l.ring.drain()) {
+      if (sw) sw.arrive(f, this.switchPortOf.get(l)!);
+      else dev?.receive(f);
+    }
   }
 
   /**
@@ -159,7 +214,7 @@ export class SystemVirtio {
       const ntfnSlot = rootCapTo(this.sys, receiver.asyncNotification);
       const bell = topFree(sender.res.cnode);
       k.root.cnodeMint(sender.o.cnode, bell, InitCaps.seL4_CapInitThreadCNode, ntfnSlot, { read: false, write: true, grant: false, grantReply: false }, badge);
-      const link: VirtqueueLink = { name: c.name, connection: c, from: drv.instance.name, to: dev.instance.name, ring: new FrameRing(frames), frames, badge };
+      const link: VirtqueueLink = { name: c.name, connection: c, from: drv.instance.name, fromInterface: drv.interface.name, to: dev.instance.name, toInterface: dev.interface.name, ring: new FrameRing(frames), frames, badge };
       this.links.push(link);
       // virtqueue_notify: the sender's VMM thread signals the receiver's endpoint right away.
       this.wires.set(link, {

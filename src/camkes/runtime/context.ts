@@ -98,8 +98,10 @@ export class ComponentRuntime {
     const h = this.handle(iface, 'consumes');
     const ctx = this.context(sys);
     const trace = this.kernel.trace;
-    const op = this.opName(iface, '__run');
-    return yield* this.event(iface).run(sys, ctx, (result, v) => trace.add('component', sys.name, op, h.connection.name, v, result));
+    const layer = trace.intern('component');
+    const op = trace.intern(this.opName(iface, '__run'));
+    const object = trace.intern(h.connection.name);
+    return yield* this.event(iface).run(sys, ctx, (result, v) => trace.addIds(layer, sys.name, op, object, v, result));
   }
 }
 
@@ -149,11 +151,28 @@ export class DataportView {
 const MUTEX: readonly SyncHandle['kind'][] = ['mutex'];
 const SEMAPHORES: readonly SyncHandle['kind'][] = ['semaphore', 'binary_semaphore'];
 
+/** What a thread's `<iface>_emit` / `<iface>_wait` record, resolved and interned on first use. */
+interface EmitSite {
+  readonly caps: readonly number[];
+  readonly op: number;
+  readonly object: number;
+}
+interface WaitSite {
+  readonly ev: EventState<ThreadContext>;
+  readonly op: number;
+  readonly object: number;
+}
+
 export class ThreadContext {
+  private readonly emitSites = new Map<string, EmitSite>();
+  private readonly waitSites = new Map<string, WaitSite>();
+  private readonly componentId: number;
   constructor(
     readonly rt: ComponentRuntime,
     readonly sys: Sys,
-  ) {}
+  ) {
+    this.componentId = rt.kernel.trace.intern('component');
+  }
 
   private note(op: string, object: string, value?: string | number, result?: string): void {
     this.rt.kernel.trace.add('component', this.sys.name, op, object, value, result);
@@ -167,18 +186,28 @@ export class ThreadContext {
 
   /** `<iface>_emit_underlying()`. */
   emitUnderlying(iface: string): void {
-    const h = this.rt.handle(iface, 'emits');
-    this.note(this.rt.opName(iface, '_emit'), h.connection.name);
-    for (const c of h.caps) this.sys.signal(c);
+    let site = this.emitSites.get(iface);
+    if (site === undefined) {
+      const h = this.rt.handle(iface, 'emits');
+      const t = this.rt.kernel.trace;
+      this.emitSites.set(iface, (site = { caps: h.caps, op: t.intern(this.rt.opName(iface, '_emit')), object: t.intern(h.connection.name) }));
+    }
+    this.rt.kernel.trace.addIds(this.componentId, this.sys.name, site.op, site.object);
+    for (const c of site.caps) this.sys.signal(c);
   }
 
   /** `<iface>_wait()`: blocks until an event is handed off by the interface thread. */
   *wait(iface: string): Blocking<void> {
-    const ev = this.rt.event(iface);
-    const op = this.rt.opName(iface, '_wait');
-    this.note(op, this.rt.handle(iface, 'consumes').connection.name);
-    yield* ev.wait(this.sys);
-    this.note(op, this.rt.handle(iface, 'consumes').connection.name, undefined, 'returned');
+    let site = this.waitSites.get(iface);
+    if (site === undefined) {
+      const ev = this.rt.event(iface);
+      const t = this.rt.kernel.trace;
+      this.waitSites.set(iface, (site = { ev, op: t.intern(this.rt.opName(iface, '_wait')), object: t.intern(this.rt.handle(iface, 'consumes').connection.name) }));
+    }
+    const trace = this.rt.kernel.trace;
+    trace.addIds(this.componentId, this.sys.name, site.op, site.object);
+    yield* site.ev.wait(this.sys);
+    trace.addIds(this.componentId, this.sys.name, site.op, site.object, undefined, 'returned');
   }
 
   /** `<iface>_poll()`: 1 if an event was pending (and is now consumed), else 0. */

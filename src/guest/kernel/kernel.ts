@@ -248,6 +248,16 @@ export class GuestKernel {
     return this.toUnmask.length === 0 && m.interruptPossible !== undefined && !m.interruptPossible();
   }
 
+  /** Trace ids of the interrupt event (layer, op, results, then `irq <n>` per line), interned on first use. */
+  private irqIds: { readonly layer: number; readonly op: number; readonly handled: number; readonly none: number; readonly lines: number[] } | null = null;
+
+  /** The `irq` event of every taken interrupt, recorded without a table lookup per field. */
+  private traceIrq(t: Trace, line: number, handled: boolean): void {
+    const ids = (this.irqIds ??= { layer: t.intern('guest-kernel'), op: t.intern('irq'), handled: t.intern('IRQ_HANDLED'), none: t.intern('IRQ_NONE'), lines: [] });
+    const object = (ids.lines[line] ??= t.intern(irqName(line)));
+    t.addIds(ids.layer, this.kernelActor, ids.op, object, line, handled ? ids.handled : ids.none);
+  }
+
   private *takeInterruptsNow(): Blocking<void> {
     while (this.toUnmask.length) yield* this.irqchip!.unmask(this.toUnmask.shift()!);
     for (;;) {
@@ -264,7 +274,7 @@ export class GuestKernel {
         }
       }
       if (!handled) this.unhandledIrqs.set(line, (this.unhandledIrqs.get(line) ?? 0) + 1);
-      this.trace?.add('guest-kernel', this.kernelActor, 'irq', irqName(line), line, handled ? 'IRQ_HANDLED' : 'IRQ_NONE');
+      if (this.trace) this.traceIrq(this.trace, line, handled);
       yield* this.machine.endOfInterrupt(line);
     }
   }

@@ -3,7 +3,7 @@ import { archConfig, type Arch, type ArchConfig } from '../machine/arch';
 import { Cap, CNode } from '../model/cspace';
 import { ObjectStore } from '../model/objects';
 import type { TCB, ThreadState } from '../object/tcb';
-import { Trace } from '../trace';
+import { Trace, TRACE_ABSENT } from '../trace';
 import { Prng } from './prng';
 import { CoreQueues } from './scheduler';
 import { TimerQueue } from './timers';
@@ -43,6 +43,24 @@ export class KernelCore {
     this.prng = new Prng(seed);
     this.trace = new Trace(() => this.time, traceLimit);
     for (let c = 0; c < numCores; c++) this.cores.push(new CoreQueues(c));
+    const tr = this.trace;
+    this.ids = { kernel: tr.intern('kernel'), signal: tr.intern('seL4_Signal'), wait: tr.intern('seL4_Wait'), poll: tr.intern('seL4_Poll'), noError: tr.intern('seL4_NoError'), blocked: tr.intern('blocked') };
+  }
+
+  /** Lasting trace ids of the strings the notification hot path records. */
+  readonly ids: { readonly kernel: number; readonly signal: number; readonly wait: number; readonly poll: number; readonly noError: number; readonly blocked: number };
+
+  /** `record` for the hot paths: op and result are ids from `trace.intern`, `TRACE_ABSENT` for none. */
+  recordIds(op: number, object: KObject, value: number | undefined, result: number, peer: TCB | null): void {
+    const t = this.trace;
+    const objectId = object.traceId >= 0 ? object.traceId : (object.traceId = t.intern(object.name));
+    const peerId = peer === null ? TRACE_ABSENT : peer.traceId >= 0 ? peer.traceId : (peer.traceId = t.intern(peer.name));
+    t.addIds(this.ids.kernel, this.actor, op, objectId, value, result, peerId);
+  }
+
+  /** The trace id of "woke <t>". */
+  wokeId(t: TCB): number {
+    return t.wokeId >= 0 ? t.wokeId : (t.wokeId = this.trace.intern(t.woke));
   }
 
   record(op: string, object: string, value?: number | string, result?: string, peer?: string): void {

@@ -16,6 +16,8 @@ export abstract class KObject {
   /** Physical address and size, for objects carved out of untyped memory. */
   paddr = 0;
   sizeBits = 0;
+  /** The name's lasting trace id (`Trace.intern`), taken on first use by a hot record; -1 until then. */
+  traceId = -1;
   constructor(
     readonly id: number,
     readonly name: string,

@@ -45,12 +45,12 @@ export function sendSignal(k: KernelCore, n: Notification, badge: number): void 
   if (w) {
     n.waiters.remove(w);
     k.wake(w, badge);
-    k.record('seL4_Signal', n.name, badge, w.woke, w.name);
+    k.recordIds(k.ids.signal, n, badge, k.wokeId(w), w);
     return;
   }
   if (n.active) {
     n.word = (n.word | badge) >>> 0;
-    k.record('seL4_Signal', n.name, badge, 'seL4_NoError');
+    k.recordIds(k.ids.signal, n, badge, k.ids.noError, null);
     return;
   }
   const b = n.boundTCB;
@@ -58,33 +58,33 @@ export function sendSignal(k: KernelCore, n: Notification, badge: number): void 
     // A bound TCB blocked in Recv on an endpoint takes the signal instead of the object.
     k.cancelBlocking(b);
     k.wake(b, completeBoundSignal(badge));
-    k.record('seL4_Signal', n.name, badge, b.woke, b.name);
+    k.recordIds(k.ids.signal, n, badge, k.wokeId(b), b);
     return;
   }
   n.active = true;
   n.word = badge >>> 0;
-  k.record('seL4_Signal', n.name, badge, 'seL4_NoError');
+  k.recordIds(k.ids.signal, n, badge, k.ids.noError, null);
 }
 
 /**
  * seL4 receiveSignal: returns the word when Active, blocks (or for a poll returns 0) otherwise.
  */
 export function receiveSignal(k: KernelCore, t: TCB, n: Notification, blocking: boolean): number | typeof BLOCKED {
-  const op = blocking ? 'seL4_Wait' : 'seL4_Poll';
+  const op = blocking ? k.ids.wait : k.ids.poll;
   if (n.active) {
     const word = n.word;
     n.active = false;
     n.word = 0;
-    k.record(op, n.name, word, 'seL4_NoError');
+    k.recordIds(op, n, word, k.ids.noError, null);
     return word;
   }
   if (!blocking) {
-    k.record(op, n.name, 0, 'seL4_NoError');
+    k.recordIds(op, n, 0, k.ids.noError, null);
     return 0;
   }
-  k.block(t, 'BlockedOnNotification', n, op);
+  k.block(t, 'BlockedOnNotification', n, 'seL4_Wait');
   n.waiters.append(t);
-  k.record(op, n.name, undefined, 'blocked');
+  k.recordIds(op, n, undefined, k.ids.blocked, null);
   return BLOCKED;
 }
 

@@ -85,6 +85,8 @@ export class TCB extends KObject implements Queued {
 
   /** "woke <name>", the trace result of waking this thread, built once. */
   readonly woke: string;
+  /** `woke`'s lasting trace id, taken on first use; -1 until then. */
+  wokeId = -1;
 
   override finalise(): void {
     this.k.suspend(this);

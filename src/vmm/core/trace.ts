@@ -43,10 +43,23 @@ export type VmmOp = (typeof VMM_OP)[keyof typeof VMM_OP];
 
 /** Records VMM events as one actor (`vm0:vmm`). */
 export class VmmTracer {
+  private readonly layerId: number;
   constructor(
     private readonly trace: Trace,
     readonly actor: string,
-  ) {}
+  ) {
+    this.layerId = trace.intern('vmm');
+  }
+
+  /** A lasting trace id for a constant op or object name (see `Trace.intern`), for `eventIds`. */
+  intern(s: string): number {
+    return this.trace.intern(s);
+  }
+
+  /** `event` with op and object as ids from `intern` (the per-round-trip exits and injections). */
+  eventIds(op: number, object: number, value?: number | string, result?: string): void {
+    this.trace.addIds(this.layerId, this.actor, op, object, value, result);
+  }
 
   event(op: VmmOp, object: string, value?: number | string, result?: string, peer?: string): void {
     this.trace.add('vmm', this.actor, op, object, value, result, peer);

@@ -7,3 +7,4 @@ export { VirtioNetBackend, WirePort, backToBack, parseMac, WIRE_DELIVERY_NS, typ
 export { VirtioConsoleBackend } from './console';
 export { createVirtioNet, createVirtioConsole, type VirtioDeviceOptions } from './devices';
 export { FrameRing } from './link';
+export { VirtualSwitch, parseVswitchLayout, type SwitchPort, type SwitchCounters, type SwitchObserver, type SwitchOptions, type VswitchEntry } from './switch';

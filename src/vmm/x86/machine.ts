@@ -54,12 +54,27 @@ export class X86Machine extends VcpuMachine {
   regs: GuestRegisters = NO_REGS;
   private exit: ExitInfo = { reason: 0, qualification: 0, instructionLength: 0, guestPhysical: 0 };
   readonly passthrough: X86PassthroughHooks = { ports: [], onEoi: [] };
+  /** Trace ids of what every cross-VM round trip records, interned once. */
+  private readonly ids: { readonly vmexit: number; readonly vmcall: number; readonly VMCALL: number; readonly HLT: number; readonly i8259: number; readonly injectIrq: number; readonly ackIrq: number; readonly eoi: number; readonly asyncEvent: number; readonly asyncNtfn: number };
 
   constructor(
     vm: VmCore,
     readonly dev: X86Devices,
   ) {
     super(vm);
+    const t = vm.tracer;
+    this.ids = {
+      vmexit: t.intern(VMM_OP.vmexit),
+      vmcall: t.intern(VMM_OP.vmcall),
+      VMCALL: t.intern('VMCALL'),
+      HLT: t.intern('HLT'),
+      i8259: t.intern('i8259'),
+      injectIrq: t.intern(VMM_OP.injectIrq),
+      ackIrq: t.intern(VMM_OP.ackIrq),
+      eoi: t.intern(VMM_OP.eoi),
+      asyncEvent: t.intern(VMM_OP.asyncEvent),
+      asyncNtfn: t.intern(dev.asyncNtfn.name),
+    };
   }
 
   protected exitName(): string {
@@ -93,7 +108,7 @@ export class X86Machine extends VcpuMachine {
     const regs: GuestRegisters = { eax: r.eax >>> 0, ebx: (r.ebx ?? 0) >>> 0, ecx: (r.ecx ?? 0) >>> 0, edx: (r.edx ?? 0) >>> 0, esi: (r.esi ?? 0) >>> 0, edi: 0, ebp: 0 };
     this.regs = regs;
     this.exit = { reason: EXIT_REASON.VMCALL, qualification: 0, instructionLength: 3, guestPhysical: 0 };
-    this.vm.tracer.event(VMM_OP.vmexit, 'VMCALL', regs.eax);
+    this.vm.tracer.eventIds(this.ids.vmexit, this.ids.VMCALL, regs.eax);
     const h = this.dev.vmcalls.get(regs.eax);
     if (!h) {
       // libsel4vmm logs, skips the instruction and resumes: the guest sees no error.
@@ -102,7 +117,7 @@ export class X86Machine extends VcpuMachine {
       return regs.eax;
     }
     const ret = yield* h.fn(regs, this.sys);
-    this.vm.tracer.event(VMM_OP.vmcall, h.name, regs.eax, String(ret));
+    this.vm.tracer.eventIds(this.ids.vmcall, h.traceId >= 0 ? h.traceId : (h.traceId = this.vm.tracer.intern(h.name)), regs.eax, String(ret));
     // A failing handler: the instruction is not skipped and the VM dies (vmm.c lines 93-98).
     if (ret !== 0) yield* this.fatal(`vmcall handler "${h.name}" (token ${regs.eax}) returned ${ret}`);
     return regs.eax;
@@ -184,14 +199,14 @@ export class X86Machine extends VcpuMachine {
    * bits are all present (coalesced signals raise several lines at once).
    */
   handleAsyncEvent(badge: number): void {
-    this.vm.tracer.event(VMM_OP.asyncEvent, this.dev.asyncNtfn.name, badge);
+    this.vm.tracer.eventIds(this.ids.asyncEvent, this.ids.asyncNtfn, badge);
     if (!(badge & ASYNC_EVENT_BIT)) return;
     for (let line = 0; line < 16; line++) {
       const b = picBadge(line);
       if ((badge & b) >>> 0 !== b) continue;
       if (line === COM1_IRQ && !this.dev.com1.interrupting) continue;
       this.dev.pic.raise(line);
-      this.vm.tracer.event(VMM_OP.injectIrq, 'i8259', line);
+      this.vm.tracer.eventIds(this.ids.injectIrq, this.ids.i8259, line);
     }
   }
 
@@ -204,14 +219,14 @@ export class X86Machine extends VcpuMachine {
     yield* this.online();
     this.takeAsync();
     const line = this.dev.pic.acknowledge();
-    if (line !== null) this.vm.tracer.event(VMM_OP.ackIrq, 'i8259', line);
+    if (line !== null) this.vm.tracer.eventIds(this.ids.ackIrq, this.ids.i8259, line);
     return line;
   }
 
   *endOfInterrupt(line: number): Blocking<void> {
     yield* this.online();
     this.dev.pic.endOfInterrupt(line);
-    this.vm.tracer.event(VMM_OP.eoi, 'i8259', line);
+    this.vm.tracer.eventIds(this.ids.eoi, this.ids.i8259, line);
     for (const f of this.passthrough.onEoi) f(line);
     // The 8250 keeps its interrupt asserted while received data is waiting.
     if (line === COM1_IRQ && this.dev.com1.interrupting) this.dev.pic.raise(COM1_IRQ);
@@ -222,7 +237,7 @@ export class X86Machine extends VcpuMachine {
     yield* this.online();
     this.takeAsync();
     if (this.dev.pic.hasPending()) return;
-    this.vm.tracer.event(VMM_OP.vmexit, 'HLT', deadline === null ? 'no timer' : deadline);
+    this.vm.tracer.eventIds(this.ids.vmexit, this.ids.HLT, deadline === null ? 'no timer' : deadline);
     for (;;) {
       if (this.dev.pic.hasPending() || !this.vm.alive) return;
       const now = this.now();

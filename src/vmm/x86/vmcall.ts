@@ -17,6 +17,8 @@ export type VmcallHandler = (regs: GuestRegisters, sys: Sys) => Blocking<number>
 interface Entry {
   readonly name: string;
   readonly fn: VmcallHandler;
+  /** The name's lasting trace id (`VmmTracer.intern`), taken on the first call; -1 until then. */
+  traceId: number;
 }
 
 /**
@@ -30,7 +32,7 @@ export class VmcallRegistry {
   /** reg_new_handler: 0, or -1 when the token already has a handler (not replaced). */
   register(token: number, name: string, fn: VmcallHandler): 0 | -1 {
     if (this.handlers.has(token)) return -1;
-    this.handlers.set(token, { name, fn });
+    this.handlers.set(token, { name, fn, traceId: -1 });
     return 0;
   }
 
