@@ -6,7 +6,7 @@ import { errorAt } from '../../diagnostics';
 import { listBoards } from '../../platform';
 import { EXIT_STATUS, exitStatus, runApp } from '../../system';
 
-const USAGE = `usage: vmconf run <app-dir> --platform <board> [--exec "<guest command>"]... [--seed N] [--trace <file.json>] [--timeout <seconds>]
+const USAGE = `usage: vmconf run <app-dir> --platform <board> [--exec "<guest command>"]... [--seed N] [--trace <file.json>] [--timeout <seconds>] [--num-nodes N]
 
 Builds the app (app.yaml, its root .camkes, VMM glue and native components), boots its guest on
 the simulated board, runs the init scripts, logs in at the serial console (root / root) and types
@@ -19,6 +19,8 @@ options:
   --seed N             seed for the choices the simulation leaves open (default 1)
   --trace <file.json>  write the whole trace as a JSON array (never one of the app's files)
   --timeout <seconds>  virtual seconds to wait for each prompt (default 600)
+  --num-nodes N        the build's NUM_NODES (-DNUM_NODES=N; default: the app's settings.cmake):
+                       KernelMaxNumNodes and so how many vCPUs an SMP guest can bring up
 
 exit status:
   ${EXIT_STATUS.ok}  every command exited 0
@@ -38,6 +40,7 @@ interface Args {
   seed: number;
   trace?: string;
   timeout: number;
+  numNodes?: string;
 }
 
 function parse(argv: string[]): Args | string {
@@ -59,6 +62,12 @@ function parse(argv: string[]): Args | string {
       const v = Number(val());
       if (!(v > 0)) return '--timeout needs a positive number of seconds';
       a.timeout = v;
+    } else if (x === '--num-nodes') {
+      const v = val();
+      if (v === undefined) return '--num-nodes needs a value';
+      // Passed through as text: the build's own rule decides what a non-number means (upstream
+      // takes NUM_NODES only when it is a plain decimal number, else 1).
+      a.numNodes = v;
     } else if (x.startsWith('-')) return `unknown option '${x}'`;
     else if (a.dir === undefined) a.dir = x;
     else return `unexpected argument '${x}'`;
@@ -89,7 +98,7 @@ export const runCommand: Command = {
       const inside = rel !== '' && !rel.startsWith('..') && !rel.startsWith(sep);
       if (inside && existsSync(t)) throw errorAt(cl, `refusing to write the trace to '${a.trace}': it is one of the app's files`);
     }
-    const r = runApp(dir, { board: a.board, seed: a.seed, commands: a.exec, timeoutNs: a.timeout * 1e9 });
+    const r = runApp(dir, { board: a.board, seed: a.seed, commands: a.exec, timeoutNs: a.timeout * 1e9, numNodes: a.numNodes });
     io.out(r.console.map((l) => l + '\n').join(''));
     const o = r.outcome;
     if (o.kind === 'deadlock') io.err(`vmconf run: nothing can run any more ${o.report}`);
