@@ -9,7 +9,7 @@ import { errorAt } from '../diagnostics';
 import type { ArmVmm } from '../vmm/arm';
 import { configureVirtio, virtioOptionsIn, type VirtioOption } from '../vmm/virtio-config';
 import {
-  createVirtioConsole, createVirtioNet, FrameRing, VirtioIoSpace, virtioMemoryOf,
+  createVirtioConsole, createVirtioNet, FrameRing, VirtioIoSpace, virtioMemoryOf, WIRE_DELIVERY_NS,
   type NetWire, type VirtioConsoleBackend, type VirtioNetBackend, type VirtioPciTransport,
 } from '../vmm/virtio';
 import { parseVswitchLayout, VirtualSwitch } from '../vmm/virtio/switch';
@@ -184,7 +184,9 @@ export class SystemVirtio {
   private deliver(l: VirtqueueLink): void {
     const dev = this.devices.get(l.to)?.net?.net;
     const sw = this.switches.get(l.to);
-    for (const f of l.ring.drain()) {
+    const due = this.arrived.get(l) ?? 0;
+    this.arrived.set(l, 0);
+    for (const f of l.ring.drain(due)) {
       if (sw) sw.arrive(f, this.switchPortOf.get(l)!);
       else dev?.receive(f);
     }
@@ -194,7 +196,7 @@ export class SystemVirtio {
    * Kernel objects of every seL4VirtQueues connection between two VMs: VIRTQUEUE_FRAMES frames
    * (copies in both VMM CNodes) and the doorbell, made by the root task before anything runs.
    * The sender's transmit puts the frame in the ring and signals the doorbell from its VMM
-   * thread; the receiver's VMM thread drains the ring when the badge arrives.
+   * thread; the receiver's VMM thread takes the frames whose wire delay has passed.
    */
   link(vmmOf: (name: string) => ArmVmm | undefined): void {
     const k = this.sys.kernel;
@@ -216,16 +218,30 @@ export class SystemVirtio {
       k.root.cnodeMint(sender.o.cnode, bell, InitCaps.seL4_CapInitThreadCNode, ntfnSlot, { read: false, write: true, grant: false, grantReply: false }, badge);
       const link: VirtqueueLink = { name: c.name, connection: c, from: drv.instance.name, fromInterface: drv.interface.name, to: dev.instance.name, toInterface: dev.interface.name, ring: new FrameRing(frames), frames, badge };
       this.links.push(link);
-      // virtqueue_notify: the sender's VMM thread signals the receiver's endpoint right away.
+      // virtqueue_notify: the sender's VMM thread puts the frame in the shared ring and signals the
+      // receiver's endpoint right away, as upstream does. The frame counts as arrived only
+      // WIRE_DELIVERY_NS later (the copy and the other VMM's wake-up, which the kernel model does
+      // not charge for); then the doorbell rings again so the receiver takes it. A kernel timer
+      // cannot signal as the sender's thread (it is not running then), so that second ring is the
+      // root task's, through its own copy of the badged cap.
+      const rootBell = topFree(k.rootCNode);
+      k.root.cnodeMint(InitCaps.seL4_CapInitThreadCNode, rootBell, InitCaps.seL4_CapInitThreadCNode, ntfnSlot, { read: false, write: true, grant: false, grantReply: false }, badge);
       this.wires.set(link, {
         transmit: (frame: Uint8Array) => {
-          if (link.ring.push(frame)) sender.sys.signal(bell);
+          if (!link.ring.push(frame)) return;
+          sender.sys.signal(bell);
+          k.after(WIRE_DELIVERY_NS, () => {
+            this.arrived.set(link, (this.arrived.get(link) ?? 0) + 1);
+            k.root.signal(rootBell);
+          });
         },
       });
     }
   }
 
   private readonly wires = new Map<VirtqueueLink, NetWire>();
+  /** Frames of a link whose wire delay has passed and that the receiver has not taken yet. */
+  private readonly arrived = new Map<VirtqueueLink, number>();
 
   /**
    * The SerialServer routes typed input to VM `vm` (its getchar client): the bytes wait in the

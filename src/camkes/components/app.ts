@@ -92,8 +92,24 @@ export function registerAppComponents(app: AppConfig, registry: BehaviourRegistr
     } catch (e) {
       throw errorAt(pos, `component module '${path}' failed to load: ${e instanceof Error ? e.message : String(e)}`);
     }
-    if (typeof mod.default !== 'function') throw errorAt(pos, `component module '${path}' must default-export a behaviour (a function from the component runtime to { run, provides, threads })`);
+    if (!('default' in mod) || mod.default === undefined) {
+      const named = Object.keys(mod).filter((k) => k !== 'default' && k !== '__esModule');
+      const found = named.length ? `; it exports only ${named.map((n) => `'${n}'`).join(', ')} by name` : '';
+      throw errorAt(pos, `component module '${path}' has no default export: expected \`export default\` of ${FACTORY}${found}`);
+    }
+    if (typeof mod.default !== 'function') throw errorAt(pos, `component module '${path}' default-exports ${describe(mod.default)}, not a behaviour factory: expected ${FACTORY}`);
     registry.register(type, mod.default as BehaviourFactory);
   }
   return registry;
+}
+
+const FACTORY = 'a behaviour factory (a function from the component runtime to { run, provides, threads })';
+
+/** What a wrong default export is, in the words of the error. */
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v !== 'object') return `a ${typeof v}`;
+  // The usual slip: exporting the Behaviour itself rather than the function that makes it.
+  return typeof (v as { run?: unknown }).run === 'function' ? 'a behaviour object (the factory\'s result)' : 'an object';
 }

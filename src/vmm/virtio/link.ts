@@ -83,12 +83,12 @@ export class FrameRing {
     return true;
   }
 
-  /** Consumer: every frame in the ring, oldest first. */
-  drain(): Uint8Array[] {
+  /** Consumer: the oldest `max` frames in the ring (all by default), oldest first. */
+  drain(max = Infinity): Uint8Array[] {
     const out: Uint8Array[] = [];
     let tail = this.counter(4);
     const head = this.counter(0);
-    while (tail !== head) {
+    while (tail !== head && out.length < max) {
       const len = getLe(this.take(tail, 2), 0, 2);
       out.push(this.take(tail + 2, len));
       tail = (tail + 2 + len) >>> 0;

@@ -61,7 +61,7 @@ function registerError(dir: string): string {
   assert.fail(`registering ${dir}/app.yaml components did not fail`);
 }
 
-const SHAPE = 'must default-export a behaviour (a function from the component runtime to { run, provides, threads })';
+const FACTORY = 'a behaviour factory (a function from the component runtime to { run, provides, threads })';
 
 test('a component module that does not exist is an error at its app.yaml entry', () => {
   assert.equal(registerError('missing'),
@@ -70,10 +70,10 @@ test('a component module that does not exist is an error at its app.yaml entry',
 
 test('a component module without a default export is an error at its app.yaml entry', () => {
   // The `.c` entry before it is a built-in's source and is not loaded.
-  assert.equal(registerError('no_default'), `${BAD}/no_default/app.yaml:7:9: error: component module 'echo.ts' ${SHAPE}`);
+  assert.equal(registerError('no_default'), `${BAD}/no_default/app.yaml:7:9: error: component module 'echo.ts' has no default export: expected \`export default\` of ${FACTORY}; it exports only 'Echo' by name`);
 });
 
 test('a component module whose default export is not a behaviour factory is an error at its app.yaml entry', () => {
   // Flow style: the position is the value inside the braces.
-  assert.equal(registerError('wrong_shape'), `${BAD}/wrong_shape/app.yaml:5:21: error: component module 'echo.ts' ${SHAPE}`);
+  assert.equal(registerError('wrong_shape'), `${BAD}/wrong_shape/app.yaml:5:21: error: component module 'echo.ts' default-exports a behaviour object (the factory's result), not a behaviour factory: expected ${FACTORY}`);
 });
