@@ -253,7 +253,7 @@ Then('{word}\'s guest-physical {word} is mapped to the device frame at physical 
 function irqHandlersIn(w: ConformanceWorld, vm: string): number[] {
   const is = built(w).sys.instances.get(vm);
   if (!is) throw new Error(`no instance ${vm}`);
-  return is.space.cnode.slots.flatMap((s) => (s.cap?.object.type === 'IRQHandler' ? [(s.cap.object as unknown as { line: number }).line] : []));
+  return is.space.cnode.used().flatMap((s) => (s.cap?.object.type === 'IRQHandler' ? [(s.cap.object as unknown as { line: number }).line] : []));
 }
 
 Then('{word}\'s CNode holds the IRQHandler for INTID {int}', function (this: ConformanceWorld, vm: string, irq: number) {

@@ -139,7 +139,7 @@ export class SystemPassthrough {
     if (this.alloc) return this.alloc;
     const cn = kernel.rootCNode;
     let first = kernel.firstFreeSlot;
-    for (let s = first; s < cn.size; s++) if (cn.slots[s].cap) first = s + 1;
+    for (let s = first; s < cn.size; s++) if (cn.capAt(s)) first = s + 1;
     const ram = kernel.untyped.filter((u) => !u.device).map((u) => u.cptr);
     return (this.alloc = new ObjectAllocator(kernel.root, ram, Math.max(first, InitCaps.firstFree)));
   }

@@ -209,7 +209,7 @@ export class SystemVirtio {
       const frames: Frame[] = [];
       for (let i = 0; i < VIRTQUEUE_FRAMES; i++) {
         const slot = rootFrame(this.sys, `${c.name} virtqueue ${i}`);
-        frames.push(k.rootCNode.slots[slot].cap!.object as Frame);
+        frames.push(k.rootCNode.capAt(slot)!.object as Frame);
         for (const vmm of [sender, receiver]) k.root.cnodeCopy(vmm.o.cnode, topFree(vmm.res.cnode), InitCaps.seL4_CapInitThreadCNode, slot, { read: true, write: true, grant: false, grantReply: false });
       }
       const badge = this.nextBadge(dev.instance.name);
@@ -292,14 +292,14 @@ function latin1(b: Uint8Array): string {
 
 /** The highest empty slot of a CNode (the VMM's own allocator fills its CNode from the bottom). */
 function topFree(cn: CNode): CPtr {
-  for (let i = cn.size - 1; i > 0; i--) if (!cn.slots[i].cap) return i;
+  for (let i = cn.size - 1; i > 0; i--) if (!cn.capAt(i)) return i;
   throw new Error(`CNode "${cn.name}" is full`);
 }
 
 /** The root task's original cap to `ntfn` (instantiation made it there). */
 function rootCapTo(sys: InstantiatedSystem, ntfn: Notification): CPtr {
   const cn = sys.kernel.rootCNode;
-  for (let i = 1; i < cn.size; i++) if (cn.slots[i].cap?.object === ntfn) return i;
+  for (const s of cn.used()) if (s.index > 0 && s.cap?.object === ntfn) return s.index;
   throw new Error(`the root task holds no cap to ${ntfn.name}`);
 }
 

@@ -61,7 +61,7 @@ export function reachOf(space: AddressSpace): SpaceReach {
   const seen = new Set<CNode>([space.cnode]);
   while (queue.length) {
     const cn = queue.shift()!;
-    for (const s of cn.slots) {
+    for (const s of cn.used()) {
       const cap = s.cap;
       if (!cap) continue;
       const via = `${cn.name}[${s.index}]`;

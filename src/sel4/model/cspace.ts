@@ -53,11 +53,6 @@ export class CNode extends KObject {
    * built Slot would be.
    */
   private readonly table: (Slot | undefined)[];
-  /**
-   * Every slot as an array (index -> Slot, `length` = size). Kept for callers that index or
-   * iterate it; reading an index makes that slot. Kernel paths use `slot`, `capAt` and `used`.
-   */
-  readonly slots: readonly Slot[];
   constructor(
     id: number,
     name: string,
@@ -67,7 +62,6 @@ export class CNode extends KObject {
     this.size = 2 ** radix;
     // Grown as slots are touched (not preallocated: most of a large CNode is never touched).
     this.table = [];
-    this.slots = slotView(this, this.table);
   }
   slot(index: number): Slot | undefined {
     if (!(Number.isInteger(index) && index >= 0 && index < this.size)) return undefined;
@@ -86,45 +80,6 @@ export class CNode extends KObject {
   }
 }
 
-/** The slot index a property key names, or -1. */
-function isIndex(p: string | symbol, size: number): number {
-  if (typeof p !== 'string') return -1;
-  const n = Number(p);
-  return Number.isInteger(n) && n >= 0 && n < size && String(n) === p ? n : -1;
-}
-
-/** The array-shaped view of a CNode's slots (see `CNode.slots`). */
-function slotView(cn: CNode, table: (Slot | undefined)[]): readonly Slot[] {
-  return new Proxy(table as Slot[], {
-    get(target, p, receiver) {
-      if (p === 'length') return cn.size;
-      const i = isIndex(p, cn.size);
-      return i >= 0 ? cn.slot(i) : Reflect.get(target, p, receiver);
-    },
-    has(target, p) {
-      return isIndex(p, cn.size) >= 0 || Reflect.has(target, p);
-    },
-    getOwnPropertyDescriptor(target, p) {
-      if (p === 'length') return { value: cn.size, writable: true, enumerable: false, configurable: false };
-      const i = isIndex(p, cn.size);
-      if (i >= 0) cn.slot(i);
-      return Reflect.getOwnPropertyDescriptor(target, p);
-    },
-    ownKeys(target) {
-      for (let i = 0; i < cn.size; i++) cn.slot(i);
-      return Reflect.ownKeys(target);
-    },
-    set() {
-      return false;
-    },
-    defineProperty() {
-      return false;
-    },
-    deleteProperty() {
-      return false;
-    },
-  });
-}
 
 /** Places `cap` in the empty slot `dest` as a child of `parent` (or as a root when null). */
 export function insertCap(dest: Slot, cap: Cap, parent: Slot | null): void {

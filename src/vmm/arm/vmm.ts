@@ -81,7 +81,7 @@ export class ArmVmm {
     const k = o.kernel;
     this.tracer = new VmmTracer(k.trace, `${o.name}:vmm`);
     this.res = createVmResources({ kernel: k, name: o.name, cnode: o.cnode, ramBytes: o.ram.size });
-    const bound = o.boundNotification === undefined ? null : this.res.cnode.slots[o.boundNotification]?.cap?.object;
+    const bound = o.boundNotification === undefined ? null : this.res.cnode.capAt(o.boundNotification)?.object;
     if (bound && bound.type !== 'Notification') throw new Error(`${o.name}: boundNotification slot ${o.boundNotification} holds no Notification`);
     this.asyncNotification = (bound as Notification | null) ?? this.res.notificationObject;
     const memory = new GuestMemory({ name: o.name, vspace: this.res.eptObject, vspaceCap: this.res.ept, tracer: this.tracer });

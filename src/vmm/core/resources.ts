@@ -48,7 +48,7 @@ export function createVmResources(o: VmResourceOptions): VmResources {
   if (!cn || cn.type !== 'CNode') throw new KernelUsageError(`${o.name}: cap ${o.cnode} in the root CNode is not a CNode`);
   let last = -1;
   for (let i = cn.size - 1; i >= 0; i--)
-    if (cn.slots[i].cap) {
+    if (cn.capAt(i)) {
       last = i;
       break;
     }
@@ -68,7 +68,7 @@ export function createVmResources(o: VmResourceOptions): VmResources {
   const self = next++;
   const copied = root.cnodeCopy(o.cnode, self, InitCaps.seL4_CapInitThreadCNode, o.cnode);
   if (copied !== 'seL4_NoError') throw new KernelUsageError(`${o.name}: cannot give the VMM a cap to its CNode: ${copied}`);
-  const obj = <T>(slot: CPtr) => cn.slots[slot].cap!.object as unknown as T;
+  const obj = <T>(slot: CPtr) => cn.capAt(slot)!.object as unknown as T;
   const ept = make('VSpace', `${o.name} guest physical`);
   let vspace: CPtr;
   if (o.vspaceRoot === undefined) vspace = make('VSpace', `${o.name}:vmm vspace`);

@@ -89,7 +89,7 @@ function freeRootSlots(kernel: Kernel): () => CPtr {
   const cn = kernel.rootCNode;
   let next = cn.size - 1;
   return () => {
-    while (next > 0 && cn.slots[next].cap) next--;
+    while (next > 0 && cn.capAt(next)) next--;
     if (next <= 0) throw new Error('the root CNode is full');
     return next--;
   };

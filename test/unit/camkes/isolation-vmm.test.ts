@@ -9,7 +9,7 @@ import { buildSystem } from '../../../src/system';
 const build = () => buildSystem('apps/vm_multi', { board: 'exynos5422', seed: 1 });
 
 function freeSlot(cn: CNode): number {
-  for (let i = cn.slots.length - 1; i > 0; i--) if (!cn.slots[i].cap) return i;
+  for (let i = cn.size - 1; i > 0; i--) if (!cn.capAt(i)) return i;
   throw new Error('full');
 }
 
@@ -47,7 +47,7 @@ test('frames attributed to a connection that does not join the holders are still
 test('a device page reachable from a component that does not declare it is a violation', () => {
   const b = build();
   const vm1 = b.sys.instances.get('vm1')!.space;
-  const slot = vm1.cnode.slots.findIndex((s) => s.cap?.object.type === 'Frame' && (s.cap.object as Frame).device);
+  const slot = vm1.cnode.used().find((s) => s.cap?.object.type === 'Frame' && (s.cap.object as Frame).device)?.index ?? -1;
   assert.ok(slot > 0, 'vm1 holds a cap to the chip-ID page');
   const fserv = b.sys.instances.get('fserv')!.space;
   assert.equal(b.sys.kernel.root.cnodeCopy(fserv.cnodeRoot, freeSlot(fserv.cnode), vm1.cnodeRoot, slot), 'seL4_NoError');

@@ -10,7 +10,7 @@ import { buildSystem, type ObservableGuest } from '../../../src/system';
 const build = () => buildSystem('apps/multi_vm_x86', { board: 'pc99', seed: 1, guest: () => null as unknown as ObservableGuest }).sys;
 
 function freeSlot(cn: CNode): number {
-  for (let i = cn.slots.length - 1; i > 0; i--) if (!cn.slots[i].cap) return i;
+  for (let i = cn.size - 1; i > 0; i--) if (!cn.capAt(i)) return i;
   throw new Error('full');
 }
 
@@ -27,7 +27,7 @@ test('a cap to another guest\'s RAM pool is a violation, through a CNode cap too
   const k = sys.kernel;
   const vm0 = sys.instances.get('vm0')!.space;
   const vm1 = sys.instances.get('vm1')!.space;
-  const poolSlot = vm1.cnode.slots.findIndex((s) => s.cap?.object.type === 'Untyped');
+  const poolSlot = vm1.cnode.used().find((s) => s.cap?.object.type === 'Untyped')?.index ?? -1;
   assert.ok(poolSlot > 0);
   // Give rtc a cap to vm1's whole CNode: everything in it becomes reachable from rtc.
   const rtc = sys.instances.get('rtc')!.space;
@@ -45,7 +45,7 @@ test('a dataport frame handed to a component the connection does not join is an 
   const sys = build();
   const sr = sys.instances.get('string_reverse')!.space;
   const vm1 = sys.instances.get('vm1')!.space;
-  const slot = sr.cnode.slots.findIndex((s) => s.cap?.object.type === 'Frame');
+  const slot = sr.cnode.used().find((s) => s.cap?.object.type === 'Frame')?.index ?? -1;
   assert.ok(slot > 0, 'seL4SharedDataWithCaps put frame caps in string_reverse');
   assert.equal(sys.kernel.root.cnodeCopy(vm1.cnodeRoot, freeSlot(vm1.cnode), sr.cnodeRoot, slot), 'seL4_NoError');
   const r = analyseIsolation(sys);

@@ -74,7 +74,7 @@ vm0_config.irqs = [ {"name":"SATA", "source":19, "level_trig":1, "active_low":1,
       const vmm = b.vms[0].vmm as X86Vmm;
       assert.ok(vmm instanceof X86Vmm);
       assert.deepEqual(vmm.machine.passthrough.ports.map((r) => [r.first, r.last]), [[0x4060, 0x407f]]);
-      const lines = b.sys.instances.get('vm0')!.space.cnode.slots.flatMap((s) => (s.cap?.object.type === 'IRQHandler' ? [(s.cap.object as unknown as { line: number }).line] : []));
+      const lines = b.sys.instances.get('vm0')!.space.cnode.used().flatMap((s) => (s.cap?.object.type === 'IRQHandler' ? [(s.cap.object as unknown as { line: number }).line] : []));
       assert.deepEqual(lines, [27]);
     },
   );
