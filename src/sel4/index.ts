@@ -3,7 +3,7 @@
  */
 export { Kernel, InitCaps, type KernelOptions, type SpawnOptions, type RunOptions, type ThreadBody, type UntypedSpec, type BootUntyped } from './kernel/kernel';
 export { Sys, type Blocking } from './kernel/sys';
-export { done, FINISHED } from './kernel/done';
+export { done, doneValue, NOT_DONE, FINISHED } from './kernel/done';
 export { Invoker, type RetypeRequest } from './kernel/invoker';
 export { renderRunReport, type RunResult, type RunReason, type StuckThread } from './kernel/report';
 export { describeFault, noFaultHandlerMessage } from './kernel/faults';

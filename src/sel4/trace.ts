@@ -183,7 +183,8 @@ export class Trace {
     c.times[j] = this.now();
     // One-entry memos per column: consecutive events mostly share layer and actor, and comparing
     // with the last string is cheaper than hashing it into the intern table.
-    c.layers[j] = layer === this.lastLayer ? this.lastLayerId : (this.lastLayerId = this.id((this.lastLayer = layer)));
+    // Layers are a fixed handful: lasting ids, so a reader can compare the column with `intern(layer)`.
+    c.layers[j] = layer === this.lastLayer ? this.lastLayerId : (this.lastLayerId = this.intern((this.lastLayer = layer)));
     c.actors[j] = actor === this.lastActor ? this.lastActorId : (this.lastActorId = this.id((this.lastActor = actor)));
     c.ops[j] = this.id(op);
     c.objects[j] = object === this.lastObject ? this.lastObjectId : (this.lastObjectId = this.id((this.lastObject = object)));
@@ -262,6 +263,12 @@ export class Trace {
   layerAt(seq: number): TraceLayer {
     const i = this.slotOf(seq);
     return this.str(this.chunks[i >>> CHUNK_BITS].layers[i & CHUNK_MASK]) as TraceLayer;
+  }
+
+  /** True when event `seq` is in the layer whose id `intern(layer)` gave (no string is looked up). */
+  inLayer(seq: number, layerId: number): boolean {
+    const i = this.slotOf(seq);
+    return this.chunks[i >>> CHUNK_BITS].layers[i & CHUNK_MASK] === layerId;
   }
 
   /** The actor of event `seq` (see `layerAt`). */

@@ -10,12 +10,14 @@ import type { BuiltSystem, SystemVm } from './build';
  * system; the text is what was written, not what a trace says the guest did.
  */
 export class ConsoleWatch {
-  private readonly text = new Map<string, string>();
+  private readonly texts = new Map<string, SourceText>();
 
   private constructor(serial: SerialOutput) {
     const write = serial.write.bind(serial);
     serial.write = (source, t, opts) => {
-      this.text.set(source, (this.text.get(source) ?? '') + t);
+      let text = this.texts.get(source);
+      if (!text) this.texts.set(source, (text = new SourceText()));
+      text.append(t);
       write(source, t, opts);
     };
   }
@@ -29,18 +31,76 @@ export class ConsoleWatch {
 
   /** Everything `source` has written. */
   of(source: string): string {
-    return this.text.get(source) ?? '';
+    return this.texts.get(source)?.from(0) ?? '';
   }
 
   /** Characters `source` has written so far (a position to look after). */
   written(source: string): number {
-    return this.text.get(source)?.length ?? 0;
+    return this.texts.get(source)?.length ?? 0;
   }
 
   /** End of the first `needle` that `source` wrote at or after position `from`, or -1. */
   find(source: string, needle: string, from: number): number {
-    const i = this.of(source).indexOf(needle, from);
-    return i < 0 ? -1 : i + needle.length;
+    return this.texts.get(source)?.find(needle, from) ?? -1;
+  }
+}
+
+/** Text kept in blocks of about this many characters, each flat once searched. */
+const BLOCK = 16 * 1024;
+
+/**
+ * One source's text. The operator asks "has the prompt appeared after the cursor?" at every kernel
+ * step until it has, and the guest echoes typed input a byte at a time: searching one string
+ * grown by concatenation would flatten (copy) everything written since boot on each question.
+ * Closed blocks never change, and a repeated question searches only what arrived since it was
+ * last asked, so the cost follows the new text, not the length of the session.
+ */
+class SourceText {
+  private readonly blocks: string[] = [];
+  private readonly starts: number[] = [];
+  private closed = 0;
+  private open = '';
+  private lastNeedle = '';
+  private lastFrom = -1;
+  /** Where the last unsuccessful search of (lastNeedle, lastFrom) can resume. */
+  private searchedTo = 0;
+
+  get length(): number {
+    return this.closed + this.open.length;
+  }
+
+  append(t: string): void {
+    this.open += t;
+    if (this.open.length >= BLOCK) {
+      this.blocks.push(this.open);
+      this.starts.push(this.closed);
+      this.closed += this.open.length;
+      this.open = '';
+    }
+  }
+
+  /** The text from position `from` on. */
+  from(from: number): string {
+    if (from >= this.closed) return this.open.slice(from - this.closed);
+    let i = this.blocks.length - 1;
+    while (this.starts[i] > from) i--;
+    let s = this.blocks[i].slice(from - this.starts[i]);
+    for (let j = i + 1; j < this.blocks.length; j++) s += this.blocks[j];
+    return s + this.open;
+  }
+
+  find(needle: string, from: number): number {
+    let start = from;
+    if (needle === this.lastNeedle && from === this.lastFrom) start = Math.max(from, this.searchedTo - needle.length + 1);
+    const i = start >= this.length ? -1 : this.from(start).indexOf(needle);
+    this.lastNeedle = needle;
+    this.lastFrom = from;
+    if (i < 0) {
+      this.searchedTo = this.length;
+      return -1;
+    }
+    this.searchedTo = from;
+    return start + i + needle.length;
   }
 }
 

@@ -168,6 +168,7 @@ export class Operator {
     const k = this.system.sys.kernel;
     const actorPrefix = `${this.vm.name}:`;
     let found: TraceEvent | null = null;
+    const guestProcess = k.trace.intern('guest-process');
     const scan = (): boolean => {
       const t = k.trace;
       const end = t.droppedCount + t.length;
@@ -176,7 +177,7 @@ export class Operator {
       const start = Math.max(this.seen, t.droppedCount);
       this.seen = end;
       for (let s = start; s < end; s++) {
-        if (t.layerAt(s) !== 'guest-process' || !t.actorAt(s).startsWith(actorPrefix)) continue;
+        if (!t.inLayer(s, guestProcess) || !t.actorAt(s).startsWith(actorPrefix)) continue;
         const e = t.event(s);
         if (pred(e)) {
           this.seen = s + 1;

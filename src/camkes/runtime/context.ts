@@ -6,7 +6,7 @@
  */
 import type { Blocking, CNode, Kernel, Sys, VSpace } from '../../sel4';
 import { num, str, type ResolvedInstance, type Value } from '../resolve';
-import { EventState, type EventCallback } from './events';
+import { EventState, WAKE_OUTCOMES, type EventCallback } from './events';
 import type { DataportHandle, InterfaceHandle, SyncHandle } from './handles';
 import { CountingSemaphore } from './events';
 import { decodeReply, encodeCall, method, RpcError, type RpcResult, type RpcValue } from './rpc';
@@ -101,7 +101,8 @@ export class ComponentRuntime {
     const layer = trace.intern('component');
     const op = trace.intern(this.opName(iface, '__run'));
     const object = trace.intern(h.connection.name);
-    return yield* this.event(iface).run(sys, ctx, (result, v) => trace.addIds(layer, sys.name, op, object, v, result));
+    const outcomes = WAKE_OUTCOMES.map((o) => trace.intern(o));
+    return yield* this.event(iface).run(sys, ctx, (outcome, v) => trace.addIds(layer, sys.name, op, object, v, outcomes[outcome]));
   }
 }
 
@@ -126,14 +127,30 @@ export class DataportView {
   }
   /** Where `readString` copies to, kept between reads (a server reads its dataport per request). */
   private scratch: Uint8Array | null = null;
+  private piece: Uint8Array | null = null;
 
-  /** The NUL-terminated string at `offset`, at most `max` bytes (strnlen), decoded as UTF-8. */
+  /**
+   * The NUL-terminated string at `offset`, at most `max` bytes (strnlen), decoded as UTF-8. Like C
+   * reading a string, it touches the bytes up to the NUL and no further: it reads aligned pieces
+   * of STRING_PIECE bytes, which never straddle a page, so only the pages the string occupies
+   * must be mapped.
+   */
   *readString(offset = 0, max = this.handle.size - offset): Blocking<string> {
     let buf = this.scratch;
     if (!buf || buf.length < max) buf = this.scratch = new Uint8Array(Math.max(0, max));
-    yield* this.sys.readInto(this.handle.vaddr + offset, buf, max);
-    const end = buf.indexOf(0);
-    return Buffer.from(buf.buffer, buf.byteOffset, end < 0 || end > max ? max : end).toString('utf8');
+    const piece = (this.piece ??= new Uint8Array(STRING_PIECE));
+    const base = this.handle.vaddr + offset;
+    let n = 0;
+    while (n < max) {
+      const len = Math.min(max - n, STRING_PIECE - ((base + n) % STRING_PIECE));
+      yield* this.sys.readInto(base + n, piece, len);
+      const nul = piece.indexOf(0);
+      const end = nul < 0 || nul >= len ? len : nul;
+      for (let i = 0; i < end; i++) buf[n + i] = piece[i];
+      n += end;
+      if (end < len) break;
+    }
+    return Buffer.from(buf.buffer, buf.byteOffset, n).toString('utf8');
   }
   /** Writes `s` and a terminating NUL (strcpy). */
   *writeString(offset: number, s: string): Blocking<void> {
@@ -147,6 +164,9 @@ export class DataportView {
     yield* this.write(offset, new Uint8Array(len).fill(byte));
   }
 }
+
+/** Bytes `readString` reads at a time (a divisor of every page size). */
+const STRING_PIECE = 64;
 
 const MUTEX: readonly SyncHandle['kind'][] = ['mutex'];
 const SEMAPHORES: readonly SyncHandle['kind'][] = ['semaphore', 'binary_semaphore'];
@@ -163,15 +183,28 @@ interface WaitSite {
   readonly object: number;
 }
 
+interface RegSite {
+  readonly ev: EventState<ThreadContext>;
+  readonly op: number;
+  readonly object: number;
+  /** Result ids: a callback already registered (-1), an event pending (called now), registered (0). */
+  readonly registered: number;
+  readonly pending: number;
+  readonly ok: number;
+}
+
 export class ThreadContext {
   private readonly emitSites = new Map<string, EmitSite>();
   private readonly waitSites = new Map<string, WaitSite>();
+  private readonly regSites = new Map<string, RegSite>();
   private readonly componentId: number;
+  private readonly returnedId: number;
   constructor(
     readonly rt: ComponentRuntime,
     readonly sys: Sys,
   ) {
     this.componentId = rt.kernel.trace.intern('component');
+    this.returnedId = rt.kernel.trace.intern('returned');
   }
 
   private note(op: string, object: string, value?: string | number, result?: string): void {
@@ -207,7 +240,7 @@ export class ThreadContext {
     const trace = this.rt.kernel.trace;
     trace.addIds(this.componentId, this.sys.name, site.op, site.object);
     yield* site.ev.wait(this.sys);
-    trace.addIds(this.componentId, this.sys.name, site.op, site.object, undefined, 'returned');
+    trace.addIds(this.componentId, this.sys.name, site.op, site.object, undefined, this.returnedId);
   }
 
   /** `<iface>_poll()`: 1 if an event was pending (and is now consumed), else 0. */
@@ -218,12 +251,18 @@ export class ThreadContext {
   }
 
   /** `<iface>_reg_callback(cb, arg)`: 0, or -1 when a callback is already registered. */
-  *regCallback(iface: string, cb: EventCallback<ThreadContext>, arg?: unknown): Blocking<number> {
-    const name = this.rt.handle(iface, 'consumes').connection.name;
-    const ev = this.rt.event(iface);
-    const pending = ev.callback === null && ev.handoff.value > 0;
-    this.note(this.rt.opName(iface, '_reg_callback'), name, undefined, ev.callback ? '-1' : pending ? 'pending: called now' : '0');
-    return yield* ev.regCallback(this, cb, arg);
+  regCallback(iface: string, cb: EventCallback<ThreadContext>, arg?: unknown): Blocking<number> {
+    let site = this.regSites.get(iface);
+    if (site === undefined) {
+      const t = this.rt.kernel.trace;
+      const ev = this.rt.event(iface);
+      const [registered, pending, ok] = ['-1', 'pending: called now', '0'].map((r) => t.intern(r));
+      this.regSites.set(iface, (site = { ev, op: t.intern(this.rt.opName(iface, '_reg_callback')), object: t.intern(this.rt.handle(iface, 'consumes').connection.name), registered, pending, ok }));
+    }
+    const ev = site.ev;
+    const result = ev.callback ? site.registered : ev.handoff.value > 0 ? site.pending : site.ok;
+    this.rt.kernel.trace.addIds(this.componentId, this.sys.name, site.op, site.object, undefined, result);
+    return ev.regCallback(this, cb, arg);
   }
 
   /** seL4GlobalAsynch to side: `<iface>_notification()` (a CPtr in this CSpace). */
@@ -241,13 +280,13 @@ export class ThreadContext {
 
   private syncOf(name: string, kinds: readonly SyncHandle['kind'][]): SyncHandle {
     const s = this.rt.sync.get(name);
-    if (!s || !kinds.includes(s.kind)) throw new RuntimeUsageError(`${this.rt.name}: no ${kinds.join(' or ')} '${name}'`);
+    if (!s || (s.kind !== kinds[0] && !kinds.includes(s.kind))) throw new RuntimeUsageError(`${this.rt.name}: no ${kinds.join(' or ')} '${name}'`);
     return s;
   }
 
   /** `<m>_lock()`: seL4_Wait on the mutex's notification (signalled once at start). No owner is tracked. */
-  *lock(m: string): Blocking<void> {
-    yield* this.sys.wait(this.syncOf(m, MUTEX).ntfn);
+  lock(m: string): Blocking<void> {
+    return this.sys.wait(this.syncOf(m, MUTEX).ntfn) as Blocking<unknown> as Blocking<void>;
   }
   /** `<m>_unlock()`. */
   unlock(m: string): void {

@@ -16,7 +16,7 @@
  * object: between two kernel entries a thread body runs atomically in the simulator, which gives
  * the same exclusion the lock gives.
  */
-import type { Blocking, CPtr, Sys } from '../../sel4';
+import { done, type Blocking, type CPtr, type Sys } from '../../sel4';
 
 /** C's INT_MAX, the handoff semaphore's ceiling. */
 export const INT_MAX = 2 ** 31 - 1;
@@ -58,6 +58,12 @@ export class CountingSemaphore {
   }
 }
 
+/** What an interface thread did with a wake-up: the result its trace event carries. */
+export const WAKE_OUTCOMES = ['callback', 'handoff', 'dropped'] as const;
+const CALLBACK = 0;
+const HANDOFF = 1;
+const DROPPED = 2;
+
 export class EventState<C> {
   callback: { readonly fn: EventCallback<C>; readonly arg: unknown } | null = null;
   /** Events dropped because the handoff count was at INT_MAX. */
@@ -71,21 +77,24 @@ export class EventState<C> {
     this.handoff = new CountingSemaphore(handoff, 0);
   }
 
-  /** The interface thread's loop. `ctx` is the interface thread's own context. */
-  *run(sys: Sys, ctx: C, note: (op: string, value?: string | number) => void): Blocking<never> {
+  /**
+   * The interface thread's loop. `ctx` is the interface thread's own context; `note` records what
+   * became of each wake-up, given as an index into `WAKE_OUTCOMES`.
+   */
+  *run(sys: Sys, ctx: C, note: (outcome: number, value?: string | number) => void): Blocking<never> {
     for (;;) {
       yield* sys.wait(this.ntfn);
       const cb = this.callback;
       if (cb) {
         this.callback = null;
-        note('callback');
+        note(CALLBACK);
         yield* runCallback(cb.fn, ctx, cb.arg);
       } else if (this.handoff.value < INT_MAX) {
         this.handoff.post(sys);
-        note('handoff', this.handoff.value);
+        note(HANDOFF, this.handoff.value);
       } else {
         this.dropped++;
-        note('dropped', this.dropped);
+        note(DROPPED, this.dropped);
       }
     }
   }
@@ -99,13 +108,15 @@ export class EventState<C> {
   }
 
   /** `<iface>_reg_callback(cb, arg)`: -1 when one is registered, else 0 (reference 4.5). */
-  *regCallback(ctx: C, fn: EventCallback<C>, arg: unknown): Blocking<number> {
-    if (this.callback) return -1;
-    if (this.handoff.tryWait() === 0) {
-      yield* runCallback(fn, ctx, arg);
-      return 0;
-    }
+  regCallback(ctx: C, fn: EventCallback<C>, arg: unknown): Blocking<number> {
+    if (this.callback) return done(-1);
+    if (this.handoff.tryWait() === 0) return this.callNow(ctx, fn, arg);
     this.callback = { fn, arg };
+    return done(0);
+  }
+
+  private *callNow(ctx: C, fn: EventCallback<C>, arg: unknown): Blocking<number> {
+    yield* runCallback(fn, ctx, arg);
     return 0;
   }
 }

@@ -25,8 +25,21 @@ export class ConsoleTty {
     this.rq = new WaitQueue(k);
   }
 
+  /** Echoes of the bytes received so far in this batch (n_tty's echo buffer). */
+  private echoes: number[] = [];
+
   private echo(bytes: number[]): void {
-    if (this.lflag & ECHO) this.k.consoleWrite(Uint8Array.from(bytes));
+    if (this.lflag & ECHO) for (const b of bytes) this.echoes.push(b);
+  }
+
+  /**
+   * n_tty_receive_buf queues the echo of each byte and flush_echoes writes the queue once the
+   * whole received buffer is processed: a batch of typed bytes goes out as one console write.
+   */
+  private flushEchoes(): void {
+    if (!this.echoes.length) return;
+    this.k.consoleWrite(Uint8Array.from(this.echoes));
+    this.echoes.length = 0;
   }
 
   /** The receive interrupt: drain the FIFO through the line discipline. */
@@ -37,11 +50,13 @@ export class ConsoleTty {
       if (!bytes.length) break;
       any = true;
       for (const b of bytes) this.receive(b);
+      this.flushEchoes();
     }
     return any ? 'IRQ_HANDLED' : 'IRQ_NONE';
   }
 
-  receive(byte: number): void {
+  /** One received byte through the line discipline (its echo waits for `flushEchoes`). */
+  private receive(byte: number): void {
     const c = byte === 13 ? 10 : byte;
     if (!(this.lflag & ICANON)) {
       this.ready.push(Uint8Array.of(c));

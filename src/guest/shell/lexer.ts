@@ -19,6 +19,8 @@ export interface PendingHeredoc {
 
 const OPERATORS = ['&&', '||', ';;', '<<-', '<<', '>>', '<&', '>&', '<>', '>|', ';', '&', '|', '(', ')', '<', '>'] as const;
 const META = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
+/** The characters an operator can start with: the only places `OPERATORS` needs trying. */
+const OPERATOR_START = ';&|()<>';
 const SPECIAL_PARAMS = new Set(['@', '*', '#', '?', '-', '$', '!', '0']);
 const PARAM_OPS: readonly ParamOp[] = [':-', ':=', ':?', ':+', '%%', '##', '-', '=', '?', '+', '%', '#'];
 
@@ -72,16 +74,17 @@ export class ShellLexer {
       return { kind: 'newline', pos: this.pos(start) };
     }
     // An IO number: digits directly followed by < or >.
-    const io = /^[0-9]+(?=[<>])/.exec(this.text.slice(this.i, this.i + 12));
+    const io = c >= '0' && c <= '9' ? /^[0-9]+(?=[<>])/.exec(this.text.slice(this.i, this.i + 12)) : null;
     if (io) this.i += io[0].length;
-    const op = OPERATORS.find((o) => this.text.startsWith(o, this.i));
+    const op = OPERATOR_START.includes(this.text[this.i]) ? OPERATORS.find((o) => this.text.startsWith(o, this.i)) : undefined;
     if (op) {
       this.i += op.length;
       if ('<>'.includes(op[0])) return { kind: 'redir', op: op as RedirectOp, fd: io ? Number(io[0]) : undefined, pos: this.pos(start) };
       return { kind: 'op', op: op as Exclude<Token, { kind: 'redir' | 'word' | 'newline' | 'eof' }>['op'], pos: this.pos(start) };
     }
     const parts = this.readParts('word');
-    return { kind: 'word', word: { parts, pos: this.pos(start), text: this.text.slice(start, this.i) }, pos: this.pos(start) };
+    const pos = this.pos(start);
+    return { kind: 'word', word: { parts, pos, text: this.text.slice(start, this.i) }, pos };
   }
 
   private skipBlanks(): void {
@@ -136,10 +139,6 @@ export class ShellLexer {
     const parts: WordPart[] = [];
     let lit = '';
     let litStart = this.i;
-    const flush = (): void => {
-      if (lit) parts.push({ kind: 'literal', value: lit, quoted: false, pos: this.pos(litStart) });
-      lit = '';
-    };
     const inDq = mode === 'dquote' || mode === 'brace-dq' || mode === 'heredoc';
     let depth = 0;
     while (this.i < end) {
@@ -167,13 +166,13 @@ export class ShellLexer {
         if (n === undefined) { lit += '\\'; this.i++; continue; }
         if (inDq && !'$`"\\'.includes(n)) { lit += '\\'; this.i++; continue; }
         if (mode === 'heredoc' && n === '"') { lit += '\\'; this.i++; continue; }
-        flush();
+        if (lit) lit = this.flushLiteral(parts, lit, litStart);
         parts.push({ kind: 'literal', value: n, quoted: true, pos: this.pos() });
         this.i += 2;
         continue;
       }
       if (c === "'" && !inDq && mode !== 'arith') {
-        flush();
+        if (lit) lit = this.flushLiteral(parts, lit, litStart);
         const close = this.text.indexOf("'", this.i + 1);
         if (close < 0 || close >= end) throw syntaxError(this.pos(), 'unterminated quoted string');
         parts.push({ kind: 'single', value: this.text.slice(this.i + 1, close), pos: this.pos() });
@@ -181,7 +180,7 @@ export class ShellLexer {
         continue;
       }
       if (c === '"' && !inDq && mode !== 'arith') {
-        flush();
+        if (lit) lit = this.flushLiteral(parts, lit, litStart);
         const start = this.i++;
         const inner = this.readParts('dquote', end);
         if (this.text[this.i] !== '"') throw syntaxError(this.pos(start), 'unterminated quoted string');
@@ -190,14 +189,14 @@ export class ShellLexer {
         continue;
       }
       if (c === '`') {
-        flush();
+        if (lit) lit = this.flushLiteral(parts, lit, litStart);
         parts.push(this.readBackquote(inDq));
         continue;
       }
       if (c === '$') {
         const part = this.readDollar(inDq);
         if (part) {
-          flush();
+          if (lit) lit = this.flushLiteral(parts, lit, litStart);
           parts.push(part);
           continue;
         }
@@ -205,8 +204,14 @@ export class ShellLexer {
       lit += c;
       this.i++;
     }
-    flush();
+    if (lit) this.flushLiteral(parts, lit, litStart);
     return parts;
+  }
+
+  /** Ends the unquoted literal run `lit` that started at `start`: pushes it and returns ''. */
+  private flushLiteral(parts: WordPart[], lit: string, start: number): string {
+    parts.push({ kind: 'literal', value: lit, quoted: false, pos: this.pos(start) });
+    return '';
   }
 
   private readDollar(inDq: boolean): WordPart | undefined {

@@ -28,5 +28,14 @@ export function done<T>(value: T): Blocking<T> {
   return new Done(value) as unknown as Blocking<T>;
 }
 
+/**
+ * The value of `b` when it is a `done(...)`, i.e. completed without blocking; `NOT_DONE` otherwise.
+ * A caller that would only pass the value on can then complete without a generator of its own.
+ */
+export function doneValue<T>(b: Blocking<T>): T | typeof NOT_DONE {
+  return b instanceof Done ? (b.value as T) : NOT_DONE;
+}
+export const NOT_DONE: unique symbol = Symbol('not done');
+
 /** A finished `Blocking<void>`, shared (it holds no state). */
 export const FINISHED: Blocking<void> = done(undefined);

@@ -1,4 +1,4 @@
-import type { AccessFault, Blocking, Sys } from '../../sel4';
+import { done, FINISHED, type AccessFault, type Blocking, type Sys } from '../../sel4';
 import type { GuestMachine, VmcallRegisters } from '../guest-machine';
 import { hex, type FaultResolution } from './memory';
 import { VMM_OP } from './trace';
@@ -46,7 +46,18 @@ export abstract class VcpuMachine implements GuestMachine {
 
   // --- Memory --------------------------------------------------------------------------------
 
-  *read(paddr: number, length: number): Blocking<Uint8Array> {
+  // Each access first tries the EPT / stage-2 mapping directly and, when it hits, completes
+  // without a generator; a miss starts over in the exit loop (repeating the attempt changes nothing).
+
+  read(paddr: number, length: number): Blocking<Uint8Array> {
+    if (this.vm.alive) {
+      const r = this.vm.memory.read(paddr, length);
+      if (r instanceof Uint8Array) return done(r);
+    }
+    return this.readExiting(paddr, length);
+  }
+
+  private *readExiting(paddr: number, length: number): Blocking<Uint8Array> {
     for (;;) {
       yield* this.online();
       const r = this.vm.memory.read(paddr, length);
@@ -57,7 +68,12 @@ export abstract class VcpuMachine implements GuestMachine {
     }
   }
 
-  *write(paddr: number, bytes: Uint8Array): Blocking<void> {
+  write(paddr: number, bytes: Uint8Array): Blocking<void> {
+    if (this.vm.alive && !this.vm.memory.write(paddr, bytes)) return FINISHED;
+    return this.writeExiting(paddr, bytes);
+  }
+
+  private *writeExiting(paddr: number, bytes: Uint8Array): Blocking<void> {
     for (;;) {
       yield* this.online();
       const f = this.vm.memory.write(paddr, bytes);
@@ -72,12 +88,17 @@ export abstract class VcpuMachine implements GuestMachine {
     }
   }
 
-  *read32(paddr: number): Blocking<number> {
-    return yield* this.load(paddr, 4);
+  read32(paddr: number): Blocking<number> {
+    if (this.vm.alive) {
+      const r = this.vm.memory.load(paddr, 4);
+      if (typeof r === 'number') return done(r);
+    }
+    return this.load(paddr, 4);
   }
 
-  *write32(paddr: number, value: number): Blocking<void> {
-    yield* this.store(paddr, 4, value);
+  write32(paddr: number, value: number): Blocking<void> {
+    if (this.vm.alive && !this.vm.memory.store(paddr, 4, value)) return FINISHED;
+    return this.store(paddr, 4, value);
   }
 
   protected *load(paddr: number, size: 1 | 2 | 4): Blocking<number> {
@@ -153,10 +174,6 @@ export abstract class VcpuMachine implements GuestMachine {
   abstract consoleWrite(bytes: Uint8Array): Blocking<void>;
   abstract consoleRead(max: number): Blocking<Uint8Array>;
 }
-
-/** A generator that has already returned: `yield*` on it gives undefined at once, whoever shares it. */
-const FINISHED: Blocking<void> = (function* (): Blocking<void> {})();
-FINISHED.next();
 
 function isAccessSize(n: number): n is 1 | 2 | 4 {
   return n === 1 || n === 2 || n === 4;

@@ -56,8 +56,8 @@ export class VmmTracer {
     return this.trace.intern(s);
   }
 
-  /** `event` with op and object as ids from `intern` (the per-round-trip exits and injections). */
-  eventIds(op: number, object: number, value?: number | string, result?: string): void {
+  /** `event` with op and object (and a result given as a number) as ids from `intern` (the per-round-trip exits and injections). */
+  eventIds(op: number, object: number, value?: number | string, result?: number | string): void {
     this.trace.addIds(this.layerId, this.actor, op, object, value, result);
   }
 

@@ -1,4 +1,4 @@
-import type { Blocking, CPtr, Notification } from '../../sel4';
+import { done, doneValue, FINISHED, NOT_DONE, type Blocking, type CPtr, type Notification } from '../../sel4';
 import { hex, VcpuMachine, VMM_OP, type VmCore } from '../core';
 import type { CpuidRegisters, VmcallRegisters } from '../guest-machine';
 import { COM1_IRQ, type Com1 } from './com1';
@@ -6,7 +6,7 @@ import { EXIT_REASON, guestContextLines, VM_FATAL_ERROR_LINE, type ExitInfo } fr
 import { CPUID_EXIT_REASON, vmCpuid, type CpuidConfig } from './cpuid';
 import type { I8259Pair } from './pic';
 import { PCI_CONF_ADDR, PCI_CONF_DATA, type PciConfigPorts } from './pci-ports';
-import { unknownTokenMessage, type GuestRegisters, type VmcallRegistry } from './vmcall';
+import { unknownTokenMessage, type GuestRegisters, type VmcallEntry, type VmcallRegistry } from './vmcall';
 
 /** BIT(27): the badge bit marking a VMM async event (libsel4vmm `VM_ASYNC_EVENT_BADGE`-style check). */
 export const ASYNC_EVENT_BIT = 1 << 27;
@@ -55,7 +55,7 @@ export class X86Machine extends VcpuMachine {
   private exit: ExitInfo = { reason: 0, qualification: 0, instructionLength: 0, guestPhysical: 0 };
   readonly passthrough: X86PassthroughHooks = { ports: [], onEoi: [] };
   /** Trace ids of what every cross-VM round trip records, interned once. */
-  private readonly ids: { readonly vmexit: number; readonly vmcall: number; readonly VMCALL: number; readonly HLT: number; readonly i8259: number; readonly injectIrq: number; readonly ackIrq: number; readonly eoi: number; readonly asyncEvent: number; readonly asyncNtfn: number };
+  private readonly ids: { readonly vmexit: number; readonly vmcall: number; readonly VMCALL: number; readonly HLT: number; readonly i8259: number; readonly injectIrq: number; readonly ackIrq: number; readonly eoi: number; readonly asyncEvent: number; readonly asyncNtfn: number; readonly zero: number };
 
   constructor(
     vm: VmCore,
@@ -74,6 +74,7 @@ export class X86Machine extends VcpuMachine {
       eoi: t.intern(VMM_OP.eoi),
       asyncEvent: t.intern(VMM_OP.asyncEvent),
       asyncNtfn: t.intern(dev.asyncNtfn.name),
+      zero: t.intern('0'),
     };
   }
 
@@ -103,8 +104,8 @@ export class X86Machine extends VcpuMachine {
 
   // --- vmcall -----------------------------------------------------------------------------------
 
-  *vmcall(r: VmcallRegisters): Blocking<number> {
-    yield* this.online();
+  vmcall(r: VmcallRegisters): Blocking<number> {
+    if (!this.vm.alive) return this.offline();
     const regs: GuestRegisters = { eax: r.eax >>> 0, ebx: (r.ebx ?? 0) >>> 0, ecx: (r.ecx ?? 0) >>> 0, edx: (r.edx ?? 0) >>> 0, esi: (r.esi ?? 0) >>> 0, edi: 0, ebp: 0 };
     this.regs = regs;
     this.exit = { reason: EXIT_REASON.VMCALL, qualification: 0, instructionLength: 3, guestPhysical: 0 };
@@ -114,13 +115,28 @@ export class X86Machine extends VcpuMachine {
       // libsel4vmm logs, skips the instruction and resumes: the guest sees no error.
       this.vm.printf(unknownTokenMessage(regs.eax) + '\n');
       this.vm.tracer.event(VMM_OP.vmcallUnknown, `token ${regs.eax}`, regs.eax, 'skipped');
-      return regs.eax;
+      return done(regs.eax);
     }
-    const ret = yield* h.fn(regs, this.sys);
-    this.vm.tracer.eventIds(this.ids.vmcall, h.traceId >= 0 ? h.traceId : (h.traceId = this.vm.tracer.intern(h.name)), regs.eax, String(ret));
+    // A handler that completes without blocking (EMIT, ACK) is answered without a generator.
+    const b = h.fn(regs, this.sys);
+    const ret = doneValue(b);
+    if (ret === 0) {
+      this.vmcallReturned(h, regs, 0);
+      return done(regs.eax);
+    }
+    return this.vmcallWaiting(h, regs, ret === NOT_DONE ? b : done(ret));
+  }
+
+  private *vmcallWaiting(h: VmcallEntry, regs: GuestRegisters, b: Blocking<number>): Blocking<number> {
+    const ret = yield* b;
+    this.vmcallReturned(h, regs, ret);
     // A failing handler: the instruction is not skipped and the VM dies (vmm.c lines 93-98).
     if (ret !== 0) yield* this.fatal(`vmcall handler "${h.name}" (token ${regs.eax}) returned ${ret}`);
     return regs.eax;
+  }
+
+  private vmcallReturned(h: VmcallEntry, regs: GuestRegisters, ret: number): void {
+    this.vm.tracer.eventIds(this.ids.vmcall, h.traceId >= 0 ? h.traceId : (h.traceId = this.vm.tracer.intern(h.name)), regs.eax, ret === 0 ? this.ids.zero : String(ret));
   }
 
   // --- CPUID ------------------------------------------------------------------------------------
@@ -215,21 +231,22 @@ export class X86Machine extends VcpuMachine {
     return !this.vm.alive || this.dev.asyncNtfn.active || this.dev.pic.hasPending();
   }
 
-  *acknowledgeInterrupt(): Blocking<number | null> {
-    yield* this.online();
+  acknowledgeInterrupt(): Blocking<number | null> {
+    if (!this.vm.alive) return this.offline();
     this.takeAsync();
     const line = this.dev.pic.acknowledge();
     if (line !== null) this.vm.tracer.eventIds(this.ids.ackIrq, this.ids.i8259, line);
-    return line;
+    return done(line);
   }
 
-  *endOfInterrupt(line: number): Blocking<void> {
-    yield* this.online();
+  endOfInterrupt(line: number): Blocking<void> {
+    if (!this.vm.alive) return this.offline();
     this.dev.pic.endOfInterrupt(line);
     this.vm.tracer.eventIds(this.ids.eoi, this.ids.i8259, line);
     for (const f of this.passthrough.onEoi) f(line);
     // The 8250 keeps its interrupt asserted while received data is waiting.
     if (line === COM1_IRQ && this.dev.com1.interrupting) this.dev.pic.raise(COM1_IRQ);
+    return FINISHED;
   }
 
   /** HLT: the VMM waits on its notification (or the guest's next timer) until a line is pending. */

@@ -14,7 +14,7 @@ export interface GuestRegisters {
 /** A vmcall handler: runs in the VMM thread; 0 resumes the guest, anything else kills the VM. */
 export type VmcallHandler = (regs: GuestRegisters, sys: Sys) => Blocking<number>;
 
-interface Entry {
+export interface VmcallEntry {
   readonly name: string;
   readonly fn: VmcallHandler;
   /** The name's lasting trace id (`VmmTracer.intern`), taken on the first call; -1 until then. */
@@ -27,7 +27,7 @@ interface Entry {
  * the first handler.
  */
 export class VmcallRegistry {
-  private readonly handlers = new Map<number, Entry>();
+  private readonly handlers = new Map<number, VmcallEntry>();
 
   /** reg_new_handler: 0, or -1 when the token already has a handler (not replaced). */
   register(token: number, name: string, fn: VmcallHandler): 0 | -1 {
@@ -36,7 +36,7 @@ export class VmcallRegistry {
     return 0;
   }
 
-  get(token: number): Entry | undefined {
+  get(token: number): VmcallEntry | undefined {
     return this.handlers.get(token);
   }
 

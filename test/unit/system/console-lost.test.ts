@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SerialOutput } from '../../../src/camkes/runtime/serial';
 import { buildSystem, EXIT_STATUS, exitStatus, Operator, runApp } from '../../../src/system';
+import fc from 'fast-check';
 import { ConsoleWatch } from '../../../src/system/console-watch';
 
 const VM_MULTI = resolve('apps/vm_multi');
@@ -29,6 +30,32 @@ test('ConsoleWatch sees open lines (prompts) that SerialOutput keeps back, per s
   assert.equal(w.find('vm0', 'login: ', 0), 'Welcome\nbuildroot login: '.length);
   assert.equal(w.find('vm0', 'login: ', w.written('vm0')), -1, 'nothing after the cursor');
   assert.equal(w.find('vm1', 'login: ', 0), -1);
+});
+
+test('ConsoleWatch: text and repeated searches after a cursor agree with indexOf over everything written (property)', () => {
+  const piece = fc.oneof(fc.constantFrom('# ', 'login: ', '\n', '#', ' '), fc.string({ maxLength: 9 }), fc.string({ minLength: 16000, maxLength: 17000 }));
+  const step = fc.oneof(fc.record({ write: piece }), fc.record({ find: fc.constantFrom('# ', 'login: ', '#'), back: fc.nat(40), repeat: fc.boolean() }));
+  fc.assert(
+    fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+      const s = new SerialOutput(() => 0);
+      const w = ConsoleWatch.of(s);
+      let all = '';
+      let from = 0;
+      for (const st of steps) {
+        if ('write' in st) {
+          s.write('vm0', st.write);
+          all += st.write;
+        } else {
+          if (!st.repeat) from = Math.max(0, all.length - st.back);
+          const i = all.indexOf(st.find, from);
+          assert.equal(w.find('vm0', st.find, from), i < 0 ? -1 : i + st.find.length);
+        }
+        assert.equal(w.written('vm0'), all.length);
+      }
+      assert.equal(w.of('vm0'), all);
+    }),
+    { numRuns: 200 },
+  );
 });
 
 test('vm_multi on exynos5422: vm0 logged in through the serial server, the command answered on the serial output', () => {
