@@ -131,29 +131,46 @@ export class Trace {
     return id;
   }
 
-  private str(id: number): unknown {
-    return id >= PIN ? this.pins[id - PIN] : this.strs[id];
+  /**
+   * Changes whenever the non-lasting ids are renumbered (`compact`): an id from `idOf` stays
+   * valid while `epoch` is what it was when the id was taken.
+   */
+  get epoch(): number {
+    return this.compactions;
+  }
+  private compactions = 0;
+
+  /**
+   * The current id of `v` (taken now if new) for `addIds`, valid until `epoch` changes: for
+   * values that are not bounded enough for `intern` (a guest process's name) but recur.
+   */
+  idOf(v: string): number {
+    return this.id(v);
+  }
+
+  /** The value an id stands for (a lasting id, or one from `idOf` in the current epoch). */
+  str(id: number): string {
+    return (id >= PIN ? this.pins[id - PIN] : this.strs[id]) as string;
   }
 
   /**
-   * `add` with layer, op and object given as ids from `intern`, and result and peer given either
-   * as such ids (`TRACE_ABSENT` for none) or as strings: the event stored is the one `add` would
-   * store for the same strings.
+   * `add` with layer, op and object given as ids from `intern`, and actor, result and peer given
+   * either as such ids (`TRACE_ABSENT` for none) or as strings: the event stored is the one `add`
+   * would store for the same strings.
    */
-  addIds(layer: number, actor: string, op: number, object: number, value?: number | string, result?: number | string, peer?: number | string): void {
+  addIds(layer: number, actor: number | string, op: number, object: number, value?: number | string, result?: number | string, peer?: number | string): void {
     if (this.count === this.limit) {
       this.head = this.head + 1 === this.limit ? 0 : this.head + 1;
       this.count--;
       this.dropped++;
     }
-    if (this.strs.length >= this.compactAt) this.compact();
     let i = this.head + this.count;
     if (i >= this.limit) i -= this.limit;
     const c = this.chunks[i >>> CHUNK_BITS] ?? this.newChunk(i >>> CHUNK_BITS);
     const j = i & CHUNK_MASK;
     c.times[j] = this.now();
     c.layers[j] = layer;
-    c.actors[j] = actor === this.lastActor ? this.lastActorId : (this.lastActorId = this.id((this.lastActor = actor)));
+    c.actors[j] = typeof actor === 'number' ? actor : actor === this.lastActor ? this.lastActorId : (this.lastActorId = this.id((this.lastActor = actor)));
     c.ops[j] = op;
     c.objects[j] = object;
     if (typeof value === 'number') {
@@ -163,6 +180,8 @@ export class Trace {
     c.results[j] = typeof result === 'number' ? result : result === undefined ? NONE : this.id(result);
     c.peers[j] = typeof peer === 'number' ? peer : peer === undefined ? NONE : this.id(peer);
     this.count++;
+    // After storing, never before: ids a caller took with `idOf` for this event stay valid for it.
+    if (this.strs.length >= this.compactAt) this.compact();
   }
 
   /**
@@ -175,7 +194,6 @@ export class Trace {
       this.count--;
       this.dropped++;
     }
-    if (this.strs.length >= this.compactAt) this.compact();
     let i = this.head + this.count;
     if (i >= this.limit) i -= this.limit;
     const c = this.chunks[i >>> CHUNK_BITS] ?? this.newChunk(i >>> CHUNK_BITS);
@@ -195,6 +213,7 @@ export class Trace {
     c.results[j] = result === undefined ? NONE : this.id(result);
     c.peers[j] = peer === undefined ? NONE : this.id(peer);
     this.count++;
+    if (this.strs.length >= this.compactAt) this.compact();
   }
 
   /** Rebuilds the intern table from the stored events only, dropping values of overwritten events. */
@@ -218,6 +237,7 @@ export class Trace {
       c.peers[j] = re(c.peers[j]);
     }
     this.compactAt = Math.max(INTERN_COMPACT_AT, 2 * this.strs.length);
+    this.compactions++;
     this.lastLayer = this.lastActor = this.lastObject = NONE;
   }
 
@@ -265,16 +285,31 @@ export class Trace {
     return this.str(this.chunks[i >>> CHUNK_BITS].layers[i & CHUNK_MASK]) as TraceLayer;
   }
 
-  /** True when event `seq` is in the layer whose id `intern(layer)` gave (no string is looked up). */
-  inLayer(seq: number, layerId: number): boolean {
-    const i = this.slotOf(seq);
-    return this.chunks[i >>> CHUNK_BITS].layers[i & CHUNK_MASK] === layerId;
+  /**
+   * The first stored event at or after `from` and before `to` in the layer whose id
+   * `intern(layer)` gave, or -1: a reader watching for a few events of one layer (the operator
+   * waiting for its guest's prompts, at every kernel step) skips the rest without building them.
+   */
+  nextInLayer(from: number, to: number, layerId: number): number {
+    const end = Math.min(to, this.dropped + this.count);
+    for (let seq = Math.max(from, this.dropped); seq < end; seq++) {
+      let i = this.head + (seq - this.dropped);
+      if (i >= this.limit) i -= this.limit;
+      if (this.chunks[i >>> CHUNK_BITS].layers[i & CHUNK_MASK] === layerId) return seq;
+    }
+    return -1;
   }
 
   /** The actor of event `seq` (see `layerAt`). */
   actorAt(seq: number): string {
     const i = this.slotOf(seq);
     return this.str(this.chunks[i >>> CHUNK_BITS].actors[i & CHUNK_MASK]) as string;
+  }
+
+  /** The op of event `seq` (see `layerAt`). */
+  opAt(seq: number): string {
+    const i = this.slotOf(seq);
+    return this.str(this.chunks[i >>> CHUNK_BITS].ops[i & CHUNK_MASK]);
   }
 
   /** Event `seq` as `all()` gives it. */

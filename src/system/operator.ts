@@ -117,7 +117,7 @@ export class Operator {
     if (login) return login;
     this.type(`${cmd}\n`);
     const what = `\`${cmd}\` to finish`;
-    const w = this.waitFor((e) => e.op === 'command-done');
+    const w = this.waitFor(['command-done']);
     if (w.kind !== 'event') return this.end(w, what);
     this.commands.push({ line: cmd, status: Number(w.event.value ?? 0) });
     return this.prompt(['shell-prompt'], 'the shell prompt') ?? { kind: 'completed', commands: this.commands };
@@ -131,7 +131,7 @@ export class Operator {
    * the serial output after what was there when the operator last typed; null when it has.
    */
   private prompt(prompts: readonly Prompt[], waitingFor: string): RunOutcome | null {
-    const w = this.waitFor((e) => (prompts as readonly string[]).includes(e.op));
+    const w = this.waitFor(prompts);
     if (w.kind !== 'event') return this.end(w, waitingFor);
     const p = w.event.op as Prompt;
     const source = this.vm.name;
@@ -164,7 +164,8 @@ export class Operator {
     return { kind: 'timeout', waitingFor, commands };
   }
 
-  private waitFor(pred: (e: TraceEvent) => boolean): Wait {
+  /** Runs until the guest's processes record one of `ops` (after what was seen before). */
+  private waitFor(ops: readonly string[]): Wait {
     const k = this.system.sys.kernel;
     const actorPrefix = `${this.vm.name}:`;
     let found: TraceEvent | null = null;
@@ -176,14 +177,11 @@ export class Operator {
       // Called at every kernel step: test the columns, build only the guest's own events.
       const start = Math.max(this.seen, t.droppedCount);
       this.seen = end;
-      for (let s = start; s < end; s++) {
-        if (!t.inLayer(s, guestProcess) || !t.actorAt(s).startsWith(actorPrefix)) continue;
-        const e = t.event(s);
-        if (pred(e)) {
-          this.seen = s + 1;
-          found = e;
-          return true;
-        }
+      for (let s = t.nextInLayer(start, end, guestProcess); s >= 0; s = t.nextInLayer(s + 1, end, guestProcess)) {
+        if (!ops.includes(t.opAt(s)) || !t.actorAt(s).startsWith(actorPrefix)) continue;
+        this.seen = s + 1;
+        found = t.event(s);
+        return true;
       }
       return false;
     };

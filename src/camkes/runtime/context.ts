@@ -10,7 +10,7 @@ import { EventState, WAKE_OUTCOMES, type EventCallback } from './events';
 import type { DataportHandle, InterfaceHandle, SyncHandle } from './handles';
 import { CountingSemaphore } from './events';
 import { decodeReply, encodeCall, method, RpcError, type RpcResult, type RpcValue } from './rpc';
-import type { SerialOutput } from './serial';
+import type { SerialOutput, SerialWriteOptions } from './serial';
 
 /** Misuse of the runtime by behaviour code (a bug in TypeScript, not a modelled outcome). */
 export class RuntimeUsageError extends Error {}
@@ -102,7 +102,8 @@ export class ComponentRuntime {
     const op = trace.intern(this.opName(iface, '__run'));
     const object = trace.intern(h.connection.name);
     const outcomes = WAKE_OUTCOMES.map((o) => trace.intern(o));
-    return yield* this.event(iface).run(sys, ctx, (outcome, v) => trace.addIds(layer, sys.name, op, object, v, outcomes[outcome]));
+    const actor = trace.intern(sys.name);
+    return yield* this.event(iface).run(sys, ctx, (outcome, v) => trace.addIds(layer, actor, op, object, v, outcomes[outcome]));
   }
 }
 
@@ -150,7 +151,7 @@ export class DataportView {
       n += end;
       if (end < len) break;
     }
-    return Buffer.from(buf.buffer, buf.byteOffset, n).toString('utf8');
+    return decodeUtf8(buf, n);
   }
   /** Writes `s` and a terminating NUL (strcpy). */
   *writeString(offset: number, s: string): Blocking<void> {
@@ -163,6 +164,16 @@ export class DataportView {
   *fill(offset: number, len: number, byte = 0): Blocking<void> {
     yield* this.write(offset, new Uint8Array(len).fill(byte));
   }
+}
+
+/** The first `n` bytes of `buf` as UTF-8; short ASCII (the usual dataport message) without a Buffer. */
+function decodeUtf8(buf: Uint8Array, n: number): string {
+  if (n <= 64) {
+    let ascii = true;
+    for (let i = 0; i < n; i++) if (buf[i] >= 0x80) ascii = false;
+    if (ascii) return n === 1 ? String.fromCharCode(buf[0]) : String.fromCharCode.apply(null, buf.subarray(0, n) as unknown as number[]);
+  }
+  return Buffer.from(buf.buffer, buf.byteOffset, n).toString('utf8');
 }
 
 /** Bytes `readString` reads at a time (a divisor of every page size). */
@@ -199,12 +210,15 @@ export class ThreadContext {
   private readonly regSites = new Map<string, RegSite>();
   private readonly componentId: number;
   private readonly returnedId: number;
+  /** The thread's name as a lasting trace id (a thread's name is fixed). */
+  private readonly actorId: number;
   constructor(
     readonly rt: ComponentRuntime,
     readonly sys: Sys,
   ) {
     this.componentId = rt.kernel.trace.intern('component');
     this.returnedId = rt.kernel.trace.intern('returned');
+    this.actorId = rt.kernel.trace.intern(sys.name);
   }
 
   private note(op: string, object: string, value?: string | number, result?: string): void {
@@ -225,7 +239,7 @@ export class ThreadContext {
       const t = this.rt.kernel.trace;
       this.emitSites.set(iface, (site = { caps: h.caps, op: t.intern(this.rt.opName(iface, '_emit')), object: t.intern(h.connection.name) }));
     }
-    this.rt.kernel.trace.addIds(this.componentId, this.sys.name, site.op, site.object);
+    this.rt.kernel.trace.addIds(this.componentId, this.actorId, site.op, site.object);
     for (const c of site.caps) this.sys.signal(c);
   }
 
@@ -238,9 +252,9 @@ export class ThreadContext {
       this.waitSites.set(iface, (site = { ev, op: t.intern(this.rt.opName(iface, '_wait')), object: t.intern(this.rt.handle(iface, 'consumes').connection.name) }));
     }
     const trace = this.rt.kernel.trace;
-    trace.addIds(this.componentId, this.sys.name, site.op, site.object);
+    trace.addIds(this.componentId, this.actorId, site.op, site.object);
     yield* site.ev.wait(this.sys);
-    trace.addIds(this.componentId, this.sys.name, site.op, site.object, undefined, this.returnedId);
+    trace.addIds(this.componentId, this.actorId, site.op, site.object, undefined, this.returnedId);
   }
 
   /** `<iface>_poll()`: 1 if an event was pending (and is now consumed), else 0. */
@@ -261,7 +275,7 @@ export class ThreadContext {
     }
     const ev = site.ev;
     const result = ev.callback ? site.registered : ev.handoff.value > 0 ? site.pending : site.ok;
-    this.rt.kernel.trace.addIds(this.componentId, this.sys.name, site.op, site.object, undefined, result);
+    this.rt.kernel.trace.addIds(this.componentId, this.actorId, site.op, site.object, undefined, result);
     return ev.regCallback(this, cb, arg);
   }
 
@@ -324,8 +338,10 @@ export class ThreadContext {
     return decodeReply(m, r.mrs);
   }
 
+  private printfOptions: SerialWriteOptions | null = null;
+
   /** `printf` to the system serial; text is line-buffered per instance. */
   printf(text: string): void {
-    this.rt.serial.write(this.rt.name, text, { actor: this.sys.name });
+    this.rt.serial.write(this.rt.name, text, (this.printfOptions ??= { actor: this.sys.name }));
   }
 }

@@ -41,16 +41,24 @@ export class SerialOutput {
 
   /** Appends text from `source`; complete lines are emitted, the rest waits for its newline. */
   write(source: string, text: string, opts: SerialWriteOptions = NO_OPTIONS): void {
-    const before = this.partial.get(source) ?? '';
-    if (text.indexOf('\n') < 0) {
+    let nl = text.indexOf('\n');
+    const before = this.partial.get(source);
+    if (nl < 0) {
       // No line ends here (a guest echoes typed input one byte at a time): only append, so a
       // long line is not re-split on every byte.
-      this.partial.set(source, before + text);
+      this.partial.set(source, before ? before + text : text);
       return;
     }
-    const parts = (before + text).split('\n');
-    this.partial.set(source, parts.pop()!);
-    for (const p of parts) this.emit(source, p, opts);
+    this.emit(source, before ? before + text.slice(0, nl) : text.slice(0, nl), opts);
+    for (let start = nl + 1; ; start = nl + 1) {
+      nl = text.indexOf('\n', start);
+      if (nl < 0) {
+        // Keep the map's entry once a source has one: clearing it is a store, deleting a reshape.
+        if (start < text.length || before) this.partial.set(source, text.slice(start));
+        return;
+      }
+      this.emit(source, text.slice(start, nl), opts);
+    }
   }
 
   /** Emits a source's unterminated text as a line (end of run). */
@@ -66,7 +74,7 @@ export class SerialOutput {
     const line: SerialLine = { time: this.now(), source, text };
     this.all.push(line);
     this.trace?.add(opts.layer ?? 'component', opts.actor ?? source, opts.op ?? 'printf', 'serial', text);
-    for (const l of this.listeners) l(line);
+    for (let i = 0; i < this.listeners.length; i++) this.listeners[i](line);
   }
 
   /** Every completed line, in order. */

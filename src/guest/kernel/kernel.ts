@@ -108,6 +108,35 @@ export class GuestKernel {
     else t.add('guest-kernel', this.kernelActor, op, object, value, result);
   }
 
+  /**
+   * `record` for the system calls every round trip makes: op and result as lasting ids
+   * (`traceOp`, `traceResult`), the process named by its cached id. Recorded as `record` would.
+   */
+  recordIds(op: number, object: string, value: number | string | undefined, result: number): void {
+    const t = this.trace;
+    if (!t) return;
+    const p = this.current;
+    if (!p) return this.record(t.str(op), object, value, t.str(result));
+    t.addIds((this.processLayerId ??= t.intern('guest-process')), p.traceActorId(t), op, t.idOf(object), value, result);
+  }
+  private processLayerId: number | undefined;
+
+  /** A lasting trace id for a system call's name. */
+  traceOp(name: string): number {
+    return this.trace ? this.trace.intern(name) : -1;
+  }
+
+  private readonly resultIds: number[] = [];
+
+  /** The trace id of a system call's result `String(r)`, for the event recorded next (small results are lasting and cached). */
+  traceResult(r: number): number {
+    const t = this.trace;
+    if (!t) return -1;
+    // Other results are unbounded: an id valid for the event being recorded now.
+    if (!(Number.isInteger(r) && r >= -128 && r < 128)) return t.idOf(String(r));
+    return (this.resultIds[r + 128] ??= t.intern(String(r)));
+  }
+
   /** `<vm>:kernel`, the actor of the kernel's own trace events. */
   get kernelActor(): string {
     return (this.kernelActorName ??= `${this.machine.name}:kernel`);
@@ -249,13 +278,13 @@ export class GuestKernel {
   }
 
   /** Trace ids of the interrupt event (layer, op, results, then `irq <n>` per line), interned on first use. */
-  private irqIds: { readonly layer: number; readonly op: number; readonly handled: number; readonly none: number; readonly lines: number[] } | null = null;
+  private irqIds: { readonly layer: number; readonly actor: number; readonly op: number; readonly handled: number; readonly none: number; readonly lines: number[] } | null = null;
 
   /** The `irq` event of every taken interrupt, recorded without a table lookup per field. */
   private traceIrq(t: Trace, line: number, handled: boolean): void {
-    const ids = (this.irqIds ??= { layer: t.intern('guest-kernel'), op: t.intern('irq'), handled: t.intern('IRQ_HANDLED'), none: t.intern('IRQ_NONE'), lines: [] });
+    const ids = (this.irqIds ??= { layer: t.intern('guest-kernel'), actor: t.intern(this.kernelActor), op: t.intern('irq'), handled: t.intern('IRQ_HANDLED'), none: t.intern('IRQ_NONE'), lines: [] });
     const object = (ids.lines[line] ??= t.intern(irqName(line)));
-    t.addIds(ids.layer, this.kernelActor, ids.op, object, line, handled ? ids.handled : ids.none);
+    t.addIds(ids.layer, ids.actor, ids.op, object, line, handled ? ids.handled : ids.none);
   }
 
   private *takeInterruptsNow(): Blocking<void> {

@@ -42,12 +42,6 @@ function hexOf(n: number): string {
   return s;
 }
 
-const SMALL = Array.from({ length: 256 }, (_, i) => String(i - 128));
-
-/** `String(n)`, without building a new string for the small results system calls return. */
-function decimal(n: number): string {
-  return Number.isInteger(n) && n >= -128 && n < 128 ? SMALL[n + 128] : String(n);
-}
 
 /**
  * The C library and system-call surface a guest program sees: calls return -1 and set `errno`
@@ -57,6 +51,8 @@ function decimal(n: number): string {
  */
 export class Libc {
   errno = 0;
+  private ioctlOp: number | undefined;
+  private pollOp: number | undefined;
   private stdoutBuf: number[] = [];
   private stdinBuf: Uint8Array = new Uint8Array(0);
   private stdinEof = false;
@@ -170,7 +166,7 @@ export class Libc {
     if (!f) return this.fail(-EBADF);
     if (!f.ops.ioctl) return yield* this.exit(this.fail(-ENOTTY));
     const r = yield* f.ops.ioctl(f, this.p, cmd >>> 0, arg);
-    this.k.record('ioctl', f.path, hexOf(cmd >>> 0), decimal(r));
+    this.k.recordIds((this.ioctlOp ??= this.k.traceOp('ioctl')), f.path, hexOf(cmd >>> 0), this.k.traceResult(r));
     return yield* this.exit(this.ret(r));
   }
 
@@ -247,7 +243,7 @@ export class Libc {
       }
       if (count || timedOut || timeoutMs === 0) {
         const what = fds.length === 1 ? this.pollName(fds[0].fd) : fds.map((x) => this.pollName(x.fd)).join(',');
-        this.k.record('poll', what, timeoutMs, decimal(count));
+        this.k.recordIds((this.pollOp ??= this.k.traceOp('poll')), what, timeoutMs, this.k.traceResult(count));
         return yield* this.exit(count);
       }
       const remaining = deadline === null ? null : Math.max(0, deadline - this.k.machine.now());

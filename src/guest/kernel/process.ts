@@ -1,3 +1,4 @@
+import type { Trace } from '../../sel4';
 import { ECHILD } from './errno';
 import { WaitQueue, type GuestKernel, type GuestStep } from './kernel';
 import { Libc } from './libc';
@@ -56,6 +57,21 @@ export class Process {
       this.actorName = `${this.k.machine.name}:pid ${this.pid} ${this.comm}`;
     }
     return this.actorName;
+  }
+
+  private actorIdName = '';
+  private actorId = -1;
+  private actorIdEpoch = -1;
+
+  /** `traceActor()` as an id for `Trace.addIds`, taken again when it is renamed or the ids renumbered. */
+  traceActorId(t: Trace): number {
+    const a = this.traceActor();
+    if (this.actorIdName !== a || this.actorIdEpoch !== t.epoch) {
+      this.actorIdName = a;
+      this.actorId = t.idOf(a);
+      this.actorIdEpoch = t.epoch;
+    }
+    return this.actorId;
   }
 
   /** Called by the scheduler when the body returns (a wait status from `runBody`). */

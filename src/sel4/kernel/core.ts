@@ -35,6 +35,8 @@ export class KernelCore {
   current: TCB | null = null;
   /** Who the trace names as acting: the running thread, or what a timer callback was set for. */
   actor = '';
+  /** `actor`'s lasting trace id when the actor is a thread (its `traceId`), else -1. */
+  actorId = -1;
   /** The empty CSpace of a thread not yet given one (every lookup in it fails). */
   readonly nullCNode = new CNode(-1, 'null cnode', 0);
 
@@ -55,7 +57,19 @@ export class KernelCore {
     const t = this.trace;
     const objectId = object.traceId >= 0 ? object.traceId : (object.traceId = t.intern(object.name));
     const peerId = peer === null ? TRACE_ABSENT : peer.traceId >= 0 ? peer.traceId : (peer.traceId = t.intern(peer.name));
-    t.addIds(this.ids.kernel, this.actor, op, objectId, value, result, peerId);
+    t.addIds(this.ids.kernel, this.actorId >= 0 ? this.actorId : this.actor, op, objectId, value, result, peerId);
+  }
+
+  /** Names thread `t` as the actor of what follows. */
+  actAs(t: TCB): void {
+    this.actor = t.name;
+    this.actorId = t.traceId >= 0 ? t.traceId : (t.traceId = this.trace.intern(t.name));
+  }
+
+  /** Names something that is not a thread (a timer callback's owner, or nobody) as the actor. */
+  actAsNamed(name: string): void {
+    this.actor = name;
+    this.actorId = -1;
   }
 
   /** The trace id of "woke <t>". */

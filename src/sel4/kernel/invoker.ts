@@ -62,7 +62,7 @@ export class Invoker {
   /** Entry to the kernel: charges the livelock guard and names the actor. */
   protected enter(): boolean {
     this.env.k.tick();
-    this.env.k.actor = this.self.name;
+    this.env.k.actAs(this.self);
     return true;
   }
 

@@ -207,11 +207,13 @@ export class Kernel {
     const k = this.core;
     const timer = k.at(time, () => {
       const prev = k.actor;
-      k.actor = actor;
+      const prevId = k.actorId;
+      k.actAsNamed(actor);
       try {
         fn();
       } finally {
         k.actor = prev;
+        k.actorId = prevId;
       }
     });
     return () => {
@@ -258,7 +260,7 @@ export class Kernel {
       throw e;
     } finally {
       k.current = null;
-      k.actor = '';
+      k.actAsNamed('');
     }
   }
 
@@ -283,7 +285,7 @@ export class Kernel {
     const k = this.core;
     k.tick();
     k.current = t;
-    k.actor = t.name;
+    k.actAs(t);
     const v = t.resume;
     t.resume = undefined;
     let r: IteratorResult<unknown, unknown>;

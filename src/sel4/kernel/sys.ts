@@ -26,7 +26,7 @@ export class Sys extends Invoker {
 
   protected override enter(): boolean {
     this.env.k.tick();
-    this.env.k.actor = this.self.name;
+    this.env.k.actAs(this.self);
     return this.self.state === 'Running';
   }
 

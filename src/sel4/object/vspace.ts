@@ -77,7 +77,7 @@ export class VSpace extends KObject {
     const size = 2 ** frame.sizeBits;
     this.maps[this.cfg.pageBits.indexOf(frame.sizeBits)].delete(cap.mapping.vaddr / size);
     cap.mapping = null;
-    this.last = undefined;
+    this.last = this.prev = undefined;
   }
 
   private overlaps(vaddr: number, size: number): boolean {
@@ -97,21 +97,34 @@ export class VSpace extends KObject {
   }
 
   /**
-   * The mapping found last and its end: accesses come in runs on one page. Only an unmap can
-   * make it stale (a remap changes rights in the same record; a new mapping never overlaps).
+   * The two mappings found last and their ends: accesses come in runs on a page or alternate
+   * between two (a guest's dataport and its event page). Only an unmap can make them stale (a
+   * remap changes rights in the same record; a new mapping never overlaps).
    */
   private last: Mapping | undefined = undefined;
   private lastEnd = 0;
+  private prev: Mapping | undefined = undefined;
+  private prevEnd = 0;
 
   /** The mapping covering `vaddr`, if any. */
   lookup(vaddr: number): Mapping | undefined {
     const l = this.last;
     if (l && vaddr >= l.vaddr && vaddr < this.lastEnd) return l;
+    const p = this.prev;
+    if (p && vaddr >= p.vaddr && vaddr < this.prevEnd) {
+      this.prev = l;
+      this.prevEnd = this.lastEnd;
+      this.last = p;
+      this.lastEnd = p.vaddr + 2 ** p.sizeBits;
+      return p;
+    }
     for (let i = 0; i < this.maps.length; i++) {
       const m = this.maps[i];
       if (m.size === 0) continue;
       const e = m.get(Math.floor(vaddr / 2 ** this.cfg.pageBits[i]));
       if (e) {
+        this.prev = l;
+        this.prevEnd = this.lastEnd;
         this.last = e;
         this.lastEnd = e.vaddr + 2 ** e.sizeBits;
         return e;

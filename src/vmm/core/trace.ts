@@ -44,11 +44,13 @@ export type VmmOp = (typeof VMM_OP)[keyof typeof VMM_OP];
 /** Records VMM events as one actor (`vm0:vmm`). */
 export class VmmTracer {
   private readonly layerId: number;
+  private readonly actorId: number;
   constructor(
     private readonly trace: Trace,
     readonly actor: string,
   ) {
     this.layerId = trace.intern('vmm');
+    this.actorId = trace.intern(actor);
   }
 
   /** A lasting trace id for a constant op or object name (see `Trace.intern`), for `eventIds`. */
@@ -58,7 +60,7 @@ export class VmmTracer {
 
   /** `event` with op and object (and a result given as a number) as ids from `intern` (the per-round-trip exits and injections). */
   eventIds(op: number, object: number, value?: number | string, result?: number | string): void {
-    this.trace.addIds(this.layerId, this.actor, op, object, value, result);
+    this.trace.addIds(this.layerId, this.actorId, op, object, value, result);
   }
 
   event(op: VmmOp, object: string, value?: number | string, result?: string, peer?: string): void {
