@@ -4,7 +4,7 @@
  * `<m>_lock/_unlock`, semaphores, RPC stubs and `printf`. Everything goes through the thread's
  * `Sys`, i.e. the capabilities in the instance's CNode and the mappings in its VSpace.
  */
-import type { Blocking, CNode, Kernel, Sys, VSpace } from '../../sel4';
+import { FINISHED, type Blocking, type CNode, type Kernel, type Sys, type VSpace } from '../../sel4';
 import { num, str, type ResolvedInstance, type Value } from '../resolve';
 import { EventState, WAKE_OUTCOMES, type EventCallback } from './events';
 import type { DataportHandle, InterfaceHandle, SyncHandle } from './handles';
@@ -244,17 +244,27 @@ export class ThreadContext {
   }
 
   /** `<iface>_wait()`: blocks until an event is handed off by the interface thread. */
-  *wait(iface: string): Blocking<void> {
+  wait(iface: string): Blocking<void> {
     let site = this.waitSites.get(iface);
     if (site === undefined) {
       const ev = this.rt.event(iface);
       const t = this.rt.kernel.trace;
       this.waitSites.set(iface, (site = { ev, op: t.intern(this.rt.opName(iface, '_wait')), object: t.intern(this.rt.handle(iface, 'consumes').connection.name) }));
     }
-    const trace = this.rt.kernel.trace;
-    trace.addIds(this.componentId, this.actorId, site.op, site.object);
-    yield* site.ev.wait(this.sys);
-    trace.addIds(this.componentId, this.actorId, site.op, site.object, undefined, this.returnedId);
+    this.rt.kernel.trace.addIds(this.componentId, this.actorId, site.op, site.object);
+    const b = site.ev.wait(this.sys);
+    if (b !== FINISHED) return this.waited(b, site);
+    this.returned(site);
+    return FINISHED;
+  }
+
+  private *waited(b: Blocking<void>, site: WaitSite): Blocking<void> {
+    yield* b;
+    this.returned(site);
+  }
+
+  private returned(site: WaitSite): void {
+    this.rt.kernel.trace.addIds(this.componentId, this.actorId, site.op, site.object, undefined, this.returnedId);
   }
 
   /** `<iface>_poll()`: 1 if an event was pending (and is now consumed), else 0. */

@@ -16,7 +16,7 @@
  * object: between two kernel entries a thread body runs atomically in the simulator, which gives
  * the same exclusion the lock gives.
  */
-import { done, type Blocking, type CPtr, type Sys } from '../../sel4';
+import { done, FINISHED, type Blocking, type CPtr, type Sys } from '../../sel4';
 
 /** C's INT_MAX, the handoff semaphore's ceiling. */
 export const INT_MAX = 2 ** 31 - 1;
@@ -40,9 +40,9 @@ export class CountingSemaphore {
     this.value = initial;
   }
 
-  *wait(sys: Sys): Blocking<void> {
+  wait(sys: Sys): Blocking<void> {
     this.value--;
-    if (this.value < 0) yield* sys.wait(this.ntfn);
+    return this.value < 0 ? (sys.wait(this.ntfn) as Blocking<unknown> as Blocking<void>) : FINISHED;
   }
 
   /** 0 on success, -1 when nothing is available (sync_sem_trywait). */
@@ -99,8 +99,8 @@ export class EventState<C> {
     }
   }
 
-  *wait(sys: Sys): Blocking<void> {
-    yield* this.handoff.wait(sys);
+  wait(sys: Sys): Blocking<void> {
+    return this.handoff.wait(sys);
   }
 
   poll(): number {

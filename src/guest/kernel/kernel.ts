@@ -215,9 +215,15 @@ export class GuestKernel {
    */
   *sleepOn(queues: readonly WaitQueue[], timeoutNs: number | null): GuestStep<boolean> {
     const p = this.current!;
-    for (const q of queues) q.add(p);
+    for (let i = 0; i < queues.length; i++) queues[i].add(p);
+    if (timeoutNs === null) {
+      p.state = 'sleeping';
+      yield SWITCH;
+      for (let i = 0; i < queues.length; i++) queues[i].remove(p);
+      return true;
+    }
     let timedOut = false;
-    const timer = timeoutNs === null ? null : this.addTimer(this.machine.now() + timeoutNs, () => {
+    const timer = this.addTimer(this.machine.now() + timeoutNs, () => {
       timedOut = true;
       this.wake(p);
     });

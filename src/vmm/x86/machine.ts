@@ -41,6 +41,7 @@ export interface X86PassthroughHooks {
 }
 
 const NO_REGS: GuestRegisters = { eax: 0, ebx: 0, ecx: 0, edx: 0, esi: 0, edi: 0, ebp: 0 };
+const VMCALL_EXIT: ExitInfo = Object.freeze({ reason: EXIT_REASON.VMCALL, qualification: 0, instructionLength: 3, guestPhysical: 0 });
 
 /**
  * The x86 `Init` VMM's vCPU as the guest sees it. The VMM thread is the vCPU: guest code runs in
@@ -52,6 +53,7 @@ export class X86Machine extends VcpuMachine {
   readonly consoleIrq = COM1_IRQ;
   /** The registers of the last vmcall (the context dump prints them). */
   regs: GuestRegisters = NO_REGS;
+  private readonly vmcallRegs: { -readonly [K in keyof GuestRegisters]: GuestRegisters[K] } = { eax: 0, ebx: 0, ecx: 0, edx: 0, esi: 0, edi: 0, ebp: 0 };
   private exit: ExitInfo = { reason: 0, qualification: 0, instructionLength: 0, guestPhysical: 0 };
   readonly passthrough: X86PassthroughHooks = { ports: [], onEoi: [] };
   /** Trace ids of what every cross-VM round trip records, interned once. */
@@ -106,9 +108,15 @@ export class X86Machine extends VcpuMachine {
 
   vmcall(r: VmcallRegisters): Blocking<number> {
     if (!this.vm.alive) return this.offline();
-    const regs: GuestRegisters = { eax: r.eax >>> 0, ebx: (r.ebx ?? 0) >>> 0, ecx: (r.ecx ?? 0) >>> 0, edx: (r.edx ?? 0) >>> 0, esi: (r.esi ?? 0) >>> 0, edi: 0, ebp: 0 };
+    // One register block per vCPU, rewritten per vmcall: handlers read it during the call only.
+    const regs = this.vmcallRegs;
+    regs.eax = r.eax >>> 0;
+    regs.ebx = (r.ebx ?? 0) >>> 0;
+    regs.ecx = (r.ecx ?? 0) >>> 0;
+    regs.edx = (r.edx ?? 0) >>> 0;
+    regs.esi = (r.esi ?? 0) >>> 0;
     this.regs = regs;
-    this.exit = { reason: EXIT_REASON.VMCALL, qualification: 0, instructionLength: 3, guestPhysical: 0 };
+    this.exit = VMCALL_EXIT;
     this.vm.tracer.eventIds(this.ids.vmexit, this.ids.VMCALL, regs.eax);
     const h = this.dev.vmcalls.get(regs.eax);
     if (!h) {
