@@ -88,7 +88,9 @@ export class EventState<C> {
       if (cb) {
         this.callback = null;
         note(CALLBACK);
-        yield* runCallback(cb.fn, ctx, cb.arg);
+        // runCallback, inline: the interface thread resumes the callback with no wrapper between.
+        const r = cb.fn(ctx, cb.arg);
+        if (r && typeof (r as Generator).next === 'function') yield* r as Generator<void, void, unknown>;
       } else if (this.handoff.value < INT_MAX) {
         this.handoff.post(sys);
         note(HANDOFF, this.handoff.value);

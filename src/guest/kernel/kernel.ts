@@ -214,14 +214,14 @@ export class GuestKernel {
    * Returns false on timeout.
    */
   *sleepOn(queues: readonly WaitQueue[], timeoutNs: number | null): GuestStep<boolean> {
-    const p = this.current!;
-    for (let i = 0; i < queues.length; i++) queues[i].add(p);
     if (timeoutNs === null) {
-      p.state = 'sleeping';
+      this.sleepOnQueues(queues);
       yield SWITCH;
-      for (let i = 0; i < queues.length; i++) queues[i].remove(p);
+      this.leaveQueues(queues);
       return true;
     }
+    const p = this.current!;
+    for (let i = 0; i < queues.length; i++) queues[i].add(p);
     let timedOut = false;
     const timer = this.addTimer(this.machine.now() + timeoutNs, () => {
       timedOut = true;
@@ -231,6 +231,21 @@ export class GuestKernel {
     for (const q of queues) q.remove(p);
     this.cancelTimer(timer);
     return !timedOut;
+  }
+
+  /**
+   * `sleepOn` without a timeout, for a caller that suspends itself: the current process waits on
+   * `queues`; the caller yields SWITCH next and, when it runs again, calls `leaveQueues`.
+   */
+  sleepOnQueues(queues: readonly WaitQueue[]): void {
+    const p = this.current!;
+    for (let i = 0; i < queues.length; i++) queues[i].add(p);
+    p.state = 'sleeping';
+  }
+
+  leaveQueues(queues: readonly WaitQueue[]): void {
+    const p = this.current!;
+    for (let i = 0; i < queues.length; i++) queues[i].remove(p);
   }
 
   /** Sleeps for a virtual duration (nanosleep, and the model's boot work). */

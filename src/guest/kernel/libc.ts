@@ -1,6 +1,6 @@
-import { done } from '../../sel4';
+import { done, doneValue, NOT_DONE, type Blocking } from '../../sel4';
 import { EBADF, EEXIST, EINVAL, EISDIR, ENODEV, ENOENT, ENOTTY, ENXIO, SIGABRT, SIGSEGV } from './errno';
-import type { GuestStep, WaitQueue } from './kernel';
+import { SWITCH, type GuestStep, type WaitQueue } from './kernel';
 import { pipeFiles } from './pipe';
 import { ProcessExit, waitChild, type Process } from './process';
 import { newFile, normalise, O_ACCMODE, O_CREAT, O_NONBLOCK, OpenFile, regularFileOps, S_IFCHR, S_IFMT, type IoctlArg, type Vma } from './vfs';
@@ -161,13 +161,23 @@ export class Libc {
     return yield* this.exit(this.ret(r));
   }
 
-  *ioctl(fd: number, cmd: number, arg: IoctlArg = 0): GuestStep<number> {
+  ioctl(fd: number, cmd: number, arg: IoctlArg = 0): GuestStep<number> {
     const f = this.file(fd);
-    if (!f) return this.fail(-EBADF);
-    if (!f.ops.ioctl) return yield* this.exit(this.fail(-ENOTTY));
-    const r = yield* f.ops.ioctl(f, this.p, cmd >>> 0, arg);
+    if (!f) return done(this.fail(-EBADF));
+    if (!f.ops.ioctl) return this.exit(this.fail(-ENOTTY));
+    // A driver that answers without blocking (EMIT) leaves nothing to suspend here either.
+    const b = f.ops.ioctl(f, this.p, cmd >>> 0, arg);
+    const r = doneValue(b as Blocking<number>);
+    return r === NOT_DONE ? this.ioctlWaiting(f, cmd, b) : this.ioctlReturned(f, cmd, r);
+  }
+
+  private *ioctlWaiting(f: OpenFile, cmd: number, b: GuestStep<number>): GuestStep<number> {
+    return yield* this.ioctlReturned(f, cmd, yield* b);
+  }
+
+  private ioctlReturned(f: OpenFile, cmd: number, r: number): GuestStep<number> {
     this.k.recordIds((this.ioctlOp ??= this.k.traceOp('ioctl')), f.path, hexOf(cmd >>> 0), this.k.traceResult(r));
-    return yield* this.exit(this.ret(r));
+    return this.exit(this.ret(r));
   }
 
   /** mmap(2) of a device: the user address, or MAP_FAILED (-1) with errno set. */
@@ -210,9 +220,9 @@ export class Libc {
     return yield* this.k.machine.read(m.paddr + (addr - m.start), len);
   }
 
-  *store(addr: number, bytes: Uint8Array): GuestStep<void> {
+  store(addr: number, bytes: Uint8Array): GuestStep<void> {
     const m = this.vmaFor(addr, bytes.length, true);
-    yield* this.k.machine.write(m.paddr + (addr - m.start), bytes);
+    return this.k.machine.write(m.paddr + (addr - m.start), bytes);
   }
 
   *store32(addr: number, value: number): GuestStep<void> {
@@ -246,8 +256,14 @@ export class Libc {
         this.k.recordIds((this.pollOp ??= this.k.traceOp('poll')), what, timeoutMs, this.k.traceResult(count));
         return yield* this.exit(count);
       }
-      const remaining = deadline === null ? null : Math.max(0, deadline - this.k.machine.now());
-      if (!(yield* this.k.sleepOn(table, remaining))) timedOut = true;
+      if (deadline === null) {
+        // poll(-1): sleep on the drivers' queues until one of them wakes this process.
+        this.k.sleepOnQueues(table);
+        yield SWITCH;
+        this.k.leaveQueues(table);
+        continue;
+      }
+      if (!(yield* this.k.sleepOn(table, Math.max(0, deadline - this.k.machine.now())))) timedOut = true;
     }
   }
 
