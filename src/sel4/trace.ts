@@ -90,6 +90,8 @@ export class Trace {
   private ids = new Map<unknown, number>();
   private compactAt = INTERN_COMPACT_AT;
   private readonly pins: string[] = [];
+  /** Per lasting layer id (less PIN): the sequence number of the layer's latest event. */
+  private readonly lastOfLayer: number[] = [];
   private readonly pinIds = new Map<string, number>();
   private lastLayer: unknown = NONE;
   private lastLayerId = NONE;
@@ -170,6 +172,7 @@ export class Trace {
     const j = i & CHUNK_MASK;
     c.times[j] = this.now();
     c.layers[j] = layer;
+    this.lastOfLayer[layer - PIN] = this.dropped + this.count;
     c.actors[j] = typeof actor === 'number' ? actor : actor === this.lastActor ? this.lastActorId : (this.lastActorId = this.id((this.lastActor = actor)));
     c.ops[j] = op;
     c.objects[j] = object;
@@ -203,6 +206,7 @@ export class Trace {
     // with the last string is cheaper than hashing it into the intern table.
     // Layers are a fixed handful: lasting ids, so a reader can compare the column with `intern(layer)`.
     c.layers[j] = layer === this.lastLayer ? this.lastLayerId : (this.lastLayerId = this.intern((this.lastLayer = layer)));
+    this.lastOfLayer[this.lastLayerId - PIN] = this.dropped + this.count;
     c.actors[j] = actor === this.lastActor ? this.lastActorId : (this.lastActorId = this.id((this.lastActor = actor)));
     c.ops[j] = this.id(op);
     c.objects[j] = object === this.lastObject ? this.lastObjectId : (this.lastObjectId = this.id((this.lastObject = object)));
@@ -291,6 +295,7 @@ export class Trace {
    * waiting for its guest's prompts, at every kernel step) skips the rest without building them.
    */
   nextInLayer(from: number, to: number, layerId: number): number {
+    if (!(this.lastOfLayer[layerId - PIN] >= from)) return -1;
     const end = Math.min(to, this.dropped + this.count);
     for (let seq = Math.max(from, this.dropped); seq < end; seq++) {
       let i = this.head + (seq - this.dropped);

@@ -302,8 +302,13 @@ export class ThreadContext {
     return new DataportView(this.sys, this.rt.handle(iface, 'dataport'));
   }
 
+  /** The last mutex or semaphore looked up: a thread locks and unlocks the same one repeatedly. */
+  private lastSync: SyncHandle | undefined;
+
   private syncOf(name: string, kinds: readonly SyncHandle['kind'][]): SyncHandle {
-    const s = this.rt.sync.get(name);
+    const l = this.lastSync;
+    if (l !== undefined && l.name === name && (l.kind === kinds[0] || kinds.includes(l.kind))) return l;
+    const s = (this.lastSync = this.rt.sync.get(name));
     if (!s || (s.kind !== kinds[0] && !kinds.includes(s.kind))) throw new RuntimeUsageError(`${this.rt.name}: no ${kinds.join(' or ')} '${name}'`);
     return s;
   }

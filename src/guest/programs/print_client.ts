@@ -26,14 +26,17 @@ export function* printClient(c: Libc, argv: string[]): GuestStep<number> {
   yield* assertThat(c, dataportSize > 0, 'dataport_size > 0', { file: FILE, line: 28 });
   // strncpy's bytes: one buffer for every argument, cleared before each copy.
   const buf = new Uint8Array(dataportSize);
+  /** Bytes of `buf` the previous argument set (the rest are still NUL). */
+  let used = 0;
   for (let i = 1; i < argv.length; i++) {
     // strncpy(data, argv[i], dataport_size): copies at most size bytes and pads with NULs.
-    buf.fill(0);
-    if (argv[i].length * 3 <= dataportSize) UTF8.encodeInto(argv[i], buf);
+    buf.fill(0, 0, used);
+    if (argv[i].length * 3 <= dataportSize) used = UTF8.encodeInto(argv[i], buf).written;
     else {
       // Possibly longer than the dataport: strncpy cuts at the byte, even inside a character.
       const src = UTF8.encode(argv[i]);
       buf.set(src.length > dataportSize ? src.subarray(0, dataportSize) : src);
+      used = Math.min(src.length, dataportSize);
     }
     yield* c.store(data, buf);
     yield* lib.emits_event_emit(doPrintFd);
