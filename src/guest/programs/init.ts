@@ -59,10 +59,14 @@ function* interactive(p: Process, arg0: string): GuestStep<number> {
     let text = '';
     for (;;) {
       const line = yield* readLine(c);
-      if (line === null) return shell.lastStatus;
-      text += line;
+      if (line === null && text === '') return shell.lastStatus;
+      // ash's parser reads its input as a stream: a line longer than one read is still one
+      // command, complete only at its newline (or at end of input).
+      const eof = line === null;
+      if (!eof) text += line;
+      if (!eof && !text.endsWith('\n')) continue;
       let prog;
-      if (openHeredoc(text)) {
+      if (!eof && openHeredoc(text)) {
         yield* c.write(2, shell.vars.get('PS2') ?? '> ');
         continue;
       }
@@ -71,7 +75,7 @@ function* interactive(p: Process, arg0: string): GuestStep<number> {
       } catch (e) {
         if (!(e instanceof DiagnosticError)) throw e;
         const msg = e.diagnostics[0].message;
-        if (/end of file|unterminated|EOF in/.test(msg)) {
+        if (!eof && /end of file|unterminated|EOF in/.test(msg)) {
           yield* c.write(2, shell.vars.get('PS2') ?? '> ');
           continue;
         }

@@ -63,6 +63,14 @@ test('the uname and ls applets and the rootfs layout', () => {
   assert.match(b.run('ls /lib/modules/4.8.16/kernel/drivers/vmm'), /consumes_event\.ko {2}dataport\.ko {2}emits_event\.ko\n/);
 });
 
+test('a command line longer than one tty read is still one command (ash reads its input as a stream)', () => {
+  const b = boot({ generation: 1, files: TUTORIAL_FILES(), kernelVersion: '4.8.16' });
+  const words = Array.from({ length: 400 }, (_, i) => `w${i % 10}xy`).join(' ');
+  const out = b.run(`echo ${words}`);
+  assert.equal(out, `echo ${words}\n${words}\n# `);
+  assert.equal(b.run('echo $?'), 'echo $?\n0\n# ');
+});
+
 test('unknown programs in the overlay are rejected at construction', () => {
   assert.throws(() => createBuildrootGuest({ generation: 1, files: new Map([['/usr/sbin/x', { program: 'nope' }]]) }), /unknown program 'nope'/);
 });
