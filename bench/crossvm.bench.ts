@@ -26,9 +26,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildSystem, Operator } from '../src/system';
 
-/** Arguments per command: the guest tty line stays well under its buffer (the model splits near 1 KiB). */
-const ARGS_PER_COMMAND = 400;
-const COMMANDS = 10;
+/**
+ * Arguments per command: typing, parsing and starting the command are not part of a round trip,
+ * so each command carries many (a 2 KB command line, which the guest shell reads as one line).
+ */
+const ARGS_PER_COMMAND = 1000;
+const COMMANDS = 4;
 const ROUND_TRIPS = ARGS_PER_COMMAND * COMMANDS;
 const DP_SIZE = 4 * 1024 * 1024;
 const DP_TRIALS = 20;

@@ -188,11 +188,7 @@ export class Kernel {
     }
     if (opts.sched) configureSchedContext(k, k.objects.add(new SchedContext(k.objects.newId(), `sc ${t.name}`)), t, opts.sched.budget, opts.sched.period);
     const sys = new Sys({ k, irqs: this.irqs, machine: this.machine }, t);
-    t.gen = (function* () {
-      // Called on the thread's first run, not at spawn, so a plain-function body runs in order too.
-      const g = body(sys);
-      if (g && typeof g.next === 'function') return yield* g;
-    })();
+    t.gen = new FirstRun(t, body, sys) as unknown as Generator<unknown, unknown, unknown>;
     t.started = true;
     k.trace.add('kernel', k.actor, 'spawn', t.name, opts.priority, 'seL4_NoError');
     // Spawned threads start in spawn order among equal priorities (appended), unlike a thread
@@ -312,5 +308,39 @@ export class Kernel {
   /** Threads that have a body and have not exited. */
   private live(): TCB[] {
     return this.core.threads.filter((t) => t.gen && t.state !== 'Exited');
+  }
+}
+
+/**
+ * A thread's body before its first run. The body is called then, not at spawn, so a plain-function
+ * body runs in scheduling order too; a generator body then becomes the thread's `gen` itself, so
+ * resuming the thread later goes straight to it, with no forwarding generator in between.
+ */
+class FirstRun {
+  constructor(
+    private readonly t: TCB,
+    private readonly body: ThreadBody,
+    private readonly sys: Sys,
+  ) {}
+
+  next(): IteratorResult<unknown, unknown> {
+    const g = this.body(this.sys);
+    if (g && typeof g.next === 'function') {
+      this.t.gen = g;
+      return g.next();
+    }
+    return { done: true, value: undefined };
+  }
+
+  return(value: unknown): IteratorResult<unknown, unknown> {
+    return { done: true, value };
+  }
+
+  throw(e: unknown): never {
+    throw e;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
   }
 }
