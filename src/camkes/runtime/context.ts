@@ -4,7 +4,7 @@
  * `<m>_lock/_unlock`, semaphores, RPC stubs and `printf`. Everything goes through the thread's
  * `Sys`, i.e. the capabilities in the instance's CNode and the mappings in its VSpace.
  */
-import { FINISHED, type Blocking, type CNode, type Kernel, type Sys, type VSpace } from '../../sel4';
+import { done, FINISHED, type Blocking, type CNode, type Kernel, type Sys, type VSpace } from '../../sel4';
 import { num, str, type ResolvedInstance, type Value } from '../resolve';
 import { EventState, WAKE_OUTCOMES, type EventCallback } from './events';
 import type { DataportHandle, InterfaceHandle, SyncHandle } from './handles';
@@ -136,22 +136,45 @@ export class DataportView {
    * of STRING_PIECE bytes, which never straddle a page, so only the pages the string occupies
    * must be mapped.
    */
-  *readString(offset = 0, max = this.handle.size - offset): Blocking<string> {
+  readString(offset = 0, max = this.handle.size - offset): Blocking<string> {
     let buf = this.scratch;
     if (!buf || buf.length < max) buf = this.scratch = new Uint8Array(Math.max(0, max));
-    const piece = (this.piece ??= new Uint8Array(STRING_PIECE));
     const base = this.handle.vaddr + offset;
-    let n = 0;
-    while (n < max) {
-      const len = Math.min(max - n, STRING_PIECE - ((base + n) % STRING_PIECE));
-      yield* this.sys.readInto(base + n, piece, len);
-      const nul = piece.indexOf(0);
-      const end = nul < 0 || nul >= len ? len : nul;
-      for (let i = 0; i < end; i++) buf[n + i] = piece[i];
-      n += end;
-      if (end < len) break;
+    // While every piece is read without a fault (the usual case) there is no generator.
+    for (let n = 0; ; ) {
+      if (n >= max) return done(decodeUtf8(buf, n));
+      const len = pieceLength(base + n, max - n);
+      const reading = this.sys.readInto(base + n, this.pieceBuffer(), len);
+      if (reading !== FINISHED) return this.readStringAfter(reading, buf, base, n, len, max);
+      const end = this.takePiece(buf, n, len);
+      if (end < len) return done(decodeUtf8(buf, n + end));
+      n += len;
     }
-    return decodeUtf8(buf, n);
+  }
+
+  private *readStringAfter(reading: Blocking<void>, buf: Uint8Array, base: number, n: number, len: number, max: number): Blocking<string> {
+    yield* reading;
+    for (;;) {
+      const end = this.takePiece(buf, n, len);
+      if (end < len) return decodeUtf8(buf, n + end);
+      n += len;
+      if (n >= max) return decodeUtf8(buf, n);
+      len = pieceLength(base + n, max - n);
+      yield* this.sys.readInto(base + n, this.pieceBuffer(), len);
+    }
+  }
+
+  private pieceBuffer(): Uint8Array {
+    return (this.piece ??= new Uint8Array(STRING_PIECE));
+  }
+
+  /** Copies the piece just read into `buf` at `n` up to its NUL; the bytes copied (< len: the NUL was found). */
+  private takePiece(buf: Uint8Array, n: number, len: number): number {
+    const piece = this.piece!;
+    const nul = piece.indexOf(0);
+    const end = nul < 0 || nul >= len ? len : nul;
+    for (let i = 0; i < end; i++) buf[n + i] = piece[i];
+    return end;
   }
   /** Writes `s` and a terminating NUL (strcpy). */
   *writeString(offset: number, s: string): Blocking<void> {
@@ -178,6 +201,11 @@ function decodeUtf8(buf: Uint8Array, n: number): string {
 
 /** Bytes `readString` reads at a time (a divisor of every page size). */
 const STRING_PIECE = 64;
+
+/** The next piece `readString` reads at `addr`: up to the next STRING_PIECE boundary, at most `left`. */
+function pieceLength(addr: number, left: number): number {
+  return Math.min(left, STRING_PIECE - (addr % STRING_PIECE));
+}
 
 const MUTEX: readonly SyncHandle['kind'][] = ['mutex'];
 const SEMAPHORES: readonly SyncHandle['kind'][] = ['semaphore', 'binary_semaphore'];

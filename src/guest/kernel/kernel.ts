@@ -1,4 +1,4 @@
-import { FINISHED, type Blocking, type Trace } from '../../sel4';
+import { done, doneValue, FINISHED, NOT_DONE, type Blocking, type Trace } from '../../sel4';
 import type { GuestMachine } from '../../vmm/guest-machine';
 import { consoleSettingsFor, KERN_EMERG, KernelLog } from './printk';
 import type { Process } from './process';
@@ -289,7 +289,47 @@ export class GuestKernel {
    * When the machine says no acknowledge could deliver a line, nothing is called (no generator).
    */
   takeInterrupts(): Blocking<void> {
-    return this.noInterrupt() ? FINISHED : this.takeInterruptsNow();
+    if (this.noInterrupt()) return FINISHED;
+    return this.toUnmask.length ? this.takeInterruptsNow() : this.takeInterruptsAtOnce();
+  }
+
+  /**
+   * `takeInterruptsNow` for as long as every step completes at once (the usual case: one action
+   * per line, a handler that makes no blocking exit): no generator. At the first step that would
+   * block, the rest continues in a generator from exactly that point.
+   */
+  private takeInterruptsAtOnce(): Blocking<void> {
+    for (;;) {
+      const ack = this.machine.acknowledgeInterrupt();
+      const line = doneValue(ack);
+      if (line === NOT_DONE) return this.continueAfter(ack);
+      if (line === null) return FINISHED;
+      const list = this.irqs.get(line);
+      if (!list || list.length !== 1) return this.continueAfter(done(line));
+      const handling = list[0].handler(line);
+      const r = doneValue(handling);
+      if (r === NOT_DONE) return this.continueAfterHandler(line, handling);
+      const eoi = this.handled(line, r === 'IRQ_HANDLED');
+      if (eoi !== FINISHED && doneValue(eoi) === NOT_DONE) return this.continueAfterEoi(eoi);
+    }
+  }
+
+  private *continueAfter(ack: Blocking<number | null>): Blocking<void> {
+    const line = yield* ack;
+    if (line === null) return;
+    yield* this.takeInterrupt(line);
+    yield* this.takeInterruptsNow();
+  }
+
+  private *continueAfterHandler(line: number, handling: Blocking<IrqReturn>): Blocking<void> {
+    const r = yield* handling;
+    yield* this.handled(line, r === 'IRQ_HANDLED');
+    yield* this.takeInterruptsNow();
+  }
+
+  private *continueAfterEoi(eoi: Blocking<void>): Blocking<void> {
+    yield* eoi;
+    yield* this.takeInterruptsNow();
   }
 
   /** True when sampling the interrupt input would find nothing and change nothing. */
@@ -313,20 +353,30 @@ export class GuestKernel {
     for (;;) {
       const line = yield* this.machine.acknowledgeInterrupt();
       if (line === null) return;
-      let handled = false;
-      const list = this.irqs.get(line);
-      if (list && list.length === 1) {
-        // The usual case: one action, which a handler cannot remove from under this loop.
-        if ((yield* list[0].handler(line)) === 'IRQ_HANDLED') handled = true;
-      } else {
-        for (const a of [...(list ?? [])]) {
-          if ((yield* a.handler(line)) === 'IRQ_HANDLED') handled = true;
-        }
-      }
-      if (!handled) this.unhandledIrqs.set(line, (this.unhandledIrqs.get(line) ?? 0) + 1);
-      if (this.trace) this.traceIrq(this.trace, line, handled);
-      yield* this.machine.endOfInterrupt(line);
+      yield* this.takeInterrupt(line);
     }
+  }
+
+  /** One acknowledged line: its handlers, then end of interrupt. */
+  private *takeInterrupt(line: number): Blocking<void> {
+    let handled = false;
+    const list = this.irqs.get(line);
+    if (list && list.length === 1) {
+      // The usual case: one action, which a handler cannot remove from under this loop.
+      if ((yield* list[0].handler(line)) === 'IRQ_HANDLED') handled = true;
+    } else {
+      for (const a of [...(list ?? [])]) {
+        if ((yield* a.handler(line)) === 'IRQ_HANDLED') handled = true;
+      }
+    }
+    yield* this.handled(line, handled);
+  }
+
+  /** After a line's handlers: count it if none claimed it, record it, end of interrupt. */
+  private handled(line: number, handled: boolean): Blocking<void> {
+    if (!handled) this.unhandledIrqs.set(line, (this.unhandledIrqs.get(line) ?? 0) + 1);
+    if (this.trace) this.traceIrq(this.trace, line, handled);
+    return this.machine.endOfInterrupt(line);
   }
 
   /** Return to user space: pending interrupts are taken and console output is written. */

@@ -1,6 +1,7 @@
 /* eslint-disable require-yield -- driver, builtin and machine operations are generators by contract; many complete without blocking. */
 import { ENXIO } from '../kernel/errno';
-import { IRQF_NO_SUSPEND, WaitQueue } from '../kernel/kernel';
+import { done, doneValue, NOT_DONE, type Blocking } from '../../sel4';
+import { IRQF_NO_SUSPEND, WaitQueue, type IrqReturn } from '../kernel/kernel';
 import { KERN_ERR, KERN_INFO } from '../kernel/printk';
 import type { GuestSystem, KernelModule } from '../kernel/system';
 import type { FileOps } from '../kernel/vfs';
@@ -49,10 +50,9 @@ export const consumesEventModule: KernelModule = {
     };
     const major = sys.chrdev.register(0, DEVICE_NAME, ops);
     const devId = {};
-    const handler = function* (): Generator<void, 'IRQ_HANDLED' | 'IRQ_NONE', unknown> {
-      if (context === null) return 'IRQ_NONE';
-      const id = yield* k.machine.read32(context);
-      yield* k.machine.vmcall({ eax: EVENT_VMCALL_VMM_TO_GUEST_HANDLER_TOKEN, ebx: EVENT_CMD_ACK });
+    const ack = { eax: EVENT_VMCALL_VMM_TO_GUEST_HANDLER_TOKEN, ebx: EVENT_CMD_ACK };
+    /** After the ACK: the id's flag and wait queue. */
+    const deliver = (id: number): IrqReturn => {
       if (id >= MAX_NUM_EVENTS) {
         k.printk(KERN_ERR, `${DEVICE_NAME} poll: invalid event id`);
         return 'IRQ_HANDLED';
@@ -60,6 +60,24 @@ export const consumesEventModule: KernelModule = {
       status[id] = 1;
       queues[id].wakeUp();
       return 'IRQ_HANDLED';
+    };
+    const handlerExiting = function* (id: Blocking<number>): Blocking<IrqReturn> {
+      const v = yield* id;
+      yield* k.machine.vmcall(ack);
+      return deliver(v);
+    };
+    const deliverAfter = function* (acked: Blocking<number>, id: number): Blocking<IrqReturn> {
+      yield* acked;
+      return deliver(id);
+    };
+    // Read the id, ACK, deliver: with no exit that blocks (the usual case) this is no generator.
+    const handler = (): Blocking<IrqReturn> => {
+      if (context === null) return done('IRQ_NONE');
+      const read = k.machine.read32(context);
+      const id = doneValue(read);
+      if (id === NOT_DONE) return handlerExiting(read);
+      const acked = k.machine.vmcall(ack);
+      return doneValue(acked) === NOT_DONE ? deliverAfter(acked, id) : done(deliver(id));
     };
     const r = k.requestIrq(EVENT_IRQ_NUM, handler, IRQF_NO_SUSPEND, DEVICE_NAME, devId);
     if (r < 0) {
