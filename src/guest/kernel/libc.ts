@@ -237,34 +237,52 @@ export class Libc {
   }
 
   /** poll(2) with a timeout in milliseconds of virtual time (0: no wait, -1: forever). */
-  *poll(fds: PollFd[], timeoutMs: number): GuestStep<number> {
-    let timedOut = false;
+  poll(fds: PollFd[], timeoutMs: number): GuestStep<number> {
+    const count = this.pollScan(fds, timeoutMs);
+    if (count || timeoutMs === 0) return this.pollReturn(fds, timeoutMs, count);
+    return this.pollSleeping(fds, timeoutMs);
+  }
+
+  /** The wait queues the drivers' `.poll` named in the last scan (a process polls once at a time). */
+  private readonly pollTable: WaitQueue[] = [];
+
+  /** One pass over the descriptors (do_poll): sets `revents`, fills `pollTable`, counts the ready ones. */
+  private pollScan(fds: PollFd[], timeoutMs: number): number {
+    const table = this.pollTable;
+    table.length = 0;
+    let count = 0;
+    for (let i = 0; i < fds.length; i++) {
+      const pfd = fds[i];
+      const f = this.file(pfd.fd);
+      let mask: number;
+      if (!f) mask = POLLNVAL;
+      else mask = f.ops.poll ? f.ops.poll(f, timeoutMs === 0 ? null : table) : POLLIN | POLLOUT | POLLRDNORM;
+      pfd.revents = mask & (pfd.events | POLLERR | POLLHUP | POLLNVAL);
+      if (pfd.revents) count++;
+    }
+    return count;
+  }
+
+  private *pollSleeping(fds: PollFd[], timeoutMs: number): GuestStep<number> {
     const deadline = timeoutMs > 0 ? this.k.machine.now() + timeoutMs * 1_000_000 : null;
     for (;;) {
-      const table: WaitQueue[] = [];
-      let count = 0;
-      for (const pfd of fds) {
-        const f = this.file(pfd.fd);
-        let mask: number;
-        if (!f) mask = POLLNVAL;
-        else mask = f.ops.poll ? f.ops.poll(f, timeoutMs === 0 ? null : table) : POLLIN | POLLOUT | POLLRDNORM;
-        pfd.revents = mask & (pfd.events | POLLERR | POLLHUP | POLLNVAL);
-        if (pfd.revents) count++;
-      }
-      if (count || timedOut || timeoutMs === 0) {
-        const what = fds.length === 1 ? this.pollName(fds[0].fd) : fds.map((x) => this.pollName(x.fd)).join(',');
-        this.k.recordIds((this.pollOp ??= this.k.traceOp('poll')), what, timeoutMs, this.k.traceResult(count));
-        return yield* this.exit(count);
-      }
+      const table = this.pollTable;
+      let timedOut = false;
       if (deadline === null) {
         // poll(-1): sleep on the drivers' queues until one of them wakes this process.
         this.k.sleepOnQueues(table);
         yield SWITCH;
         this.k.leaveQueues(table);
-        continue;
-      }
-      if (!(yield* this.k.sleepOn(table, Math.max(0, deadline - this.k.machine.now())))) timedOut = true;
+      } else if (!(yield* this.k.sleepOn(table, Math.max(0, deadline - this.k.machine.now())))) timedOut = true;
+      const count = this.pollScan(fds, timeoutMs);
+      if (count || timedOut) return yield* this.pollReturn(fds, timeoutMs, count);
     }
+  }
+
+  private pollReturn(fds: PollFd[], timeoutMs: number, count: number): GuestStep<number> {
+    const what = fds.length === 1 ? this.pollName(fds[0].fd) : fds.map((x) => this.pollName(x.fd)).join(',');
+    this.k.recordIds((this.pollOp ??= this.k.traceOp('poll')), what, timeoutMs, this.k.traceResult(count));
+    return this.exit(count);
   }
 
   private pollName(fd: number): string {

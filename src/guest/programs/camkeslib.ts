@@ -1,6 +1,6 @@
 import { strerror } from '../kernel/errno';
 import type { GuestStep } from '../kernel/kernel';
-import { MAP_FAILED, MAP_SHARED, POLLIN, PROT_READ, PROT_WRITE, type Libc } from '../kernel/libc';
+import { MAP_FAILED, MAP_SHARED, POLLIN, PROT_READ, PROT_WRITE, type Libc, type PollFd } from '../kernel/libc';
 import { dataportIoctls, EMITS_EVENT_EMIT } from '../modules/ioctl';
 import { cString, strtoul } from './libc-extra';
 
@@ -46,8 +46,14 @@ export class CamkesLib {
     return this.c.ioctl(fd, EMITS_EVENT_EMIT);
   }
 
+  /** The pollfd the library's wait and poll pass (a struct on the C stack: one per call, reused here). */
+  private readonly pollFd: PollFd[] = [{ fd: -1, events: POLLIN, revents: 0 }];
+
   consumes_event_wait(fd: number): GuestStep<number> {
-    return this.c.poll([{ fd, events: POLLIN, revents: 0 }], -1);
+    const p = this.pollFd[0];
+    p.fd = fd;
+    p.revents = 0;
+    return this.c.poll(this.pollFd, -1);
   }
 
   consumes_event_poll(fd: number): GuestStep<number> {
