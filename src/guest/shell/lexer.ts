@@ -26,6 +26,18 @@ const PARAM_OPS: readonly ParamOp[] = [':-', ':=', ':?', ':+', '%%', '##', '-', 
 
 type Mode = 'word' | 'dquote' | 'brace' | 'brace-dq' | 'heredoc' | 'arith';
 
+/** End of the run from `i` of characters that are literal in an unquoted word (no quoting, expansion or metacharacter). */
+function plainRunEnd(text: string, i: number, end: number): number {
+  let j = i;
+  while (j < end) {
+    const c = text.charCodeAt(j);
+    // letters, digits and _ . / - + , : = @ % ^ ~ (not ` $ \ ' " # ? * [ and not a metacharacter)
+    if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 47 || c === 45 || c === 43 || c === 44 || c === 58 || c === 61 || c === 64 || c === 37 || c === 94 || c === 126) j++;
+    else break;
+  }
+  return j;
+}
+
 function isNameStart(c: string | undefined): boolean {
   return c !== undefined && /[A-Za-z_]/.test(c);
 }
@@ -142,6 +154,16 @@ export class ShellLexer {
     const inDq = mode === 'dquote' || mode === 'brace-dq' || mode === 'heredoc';
     let depth = 0;
     while (this.i < end) {
+      if (mode === 'word') {
+        // A run of characters that mean nothing special in a word is one piece of literal text.
+        const run = plainRunEnd(this.text, this.i, end);
+        if (run > this.i) {
+          if (!lit) litStart = this.i;
+          lit += this.text.slice(this.i, run);
+          this.i = run;
+          continue;
+        }
+      }
       const c = this.text[this.i];
       if (mode === 'word' && META.has(c)) break;
       if (mode === 'dquote' && c === '"') break;
