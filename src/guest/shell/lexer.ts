@@ -19,8 +19,10 @@ export interface PendingHeredoc {
 
 const OPERATORS = ['&&', '||', ';;', '<<-', '<<', '>>', '<&', '>&', '<>', '>|', ';', '&', '|', '(', ')', '<', '>'] as const;
 const META = new Set([' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>']);
-/** The characters an operator can start with: the only places `OPERATORS` needs trying. */
-const OPERATOR_START = ';&|()<>';
+/** True for the characters an operator can start with (`;&|()<>`): the only places `OPERATORS` needs trying. */
+function isOperatorStart(c: number): boolean {
+  return c === 59 || c === 38 || c === 124 || c === 40 || c === 41 || c === 60 || c === 62;
+}
 const SPECIAL_PARAMS = new Set(['@', '*', '#', '?', '-', '$', '!', '0']);
 const PARAM_OPS: readonly ParamOp[] = [':-', ':=', ':?', ':+', '%%', '##', '-', '=', '?', '+', '%', '#'];
 
@@ -62,10 +64,14 @@ export class ShellLexer {
   }
 
   pos(offset = this.i): SourcePos {
+    // A word and its first literal part start at the same offset: one position object for both.
+    if (offset === this.lastPosAt) return this.lastPos!;
     const p = this.map.pos(offset);
-    if (!this.base) return p;
-    return { file: p.file, line: p.line + this.base.line - 1, col: p.line === 1 ? p.col + this.base.col - 1 : p.col };
+    this.lastPosAt = offset;
+    return (this.lastPos = this.base ? { file: p.file, line: p.line + this.base.line - 1, col: p.line === 1 ? p.col + this.base.col - 1 : p.col } : p);
   }
+  private lastPosAt = -1;
+  private lastPos: SourcePos | null = null;
 
   registerHeredoc(h: PendingHeredoc): void {
     this.pending.push(h);
@@ -88,7 +94,7 @@ export class ShellLexer {
     // An IO number: digits directly followed by < or >.
     const io = c >= '0' && c <= '9' ? /^[0-9]+(?=[<>])/.exec(this.text.slice(this.i, this.i + 12)) : null;
     if (io) this.i += io[0].length;
-    const op = OPERATOR_START.includes(this.text[this.i]) ? OPERATORS.find((o) => this.text.startsWith(o, this.i)) : undefined;
+    const op = isOperatorStart(this.text.charCodeAt(this.i)) ? OPERATORS.find((o) => this.text.startsWith(o, this.i)) : undefined;
     if (op) {
       this.i += op.length;
       if ('<>'.includes(op[0])) return { kind: 'redir', op: op as RedirectOp, fd: io ? Number(io[0]) : undefined, pos: this.pos(start) };

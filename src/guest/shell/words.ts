@@ -90,7 +90,7 @@ export function* expandWords(sh: Shell, words: readonly Word[]): GuestStep<strin
         const matches = globPaths(sh.p.sys.vfs, f, sh.p.cwd);
         out.push(...(matches.length ? matches : [f]));
       }
-    } else out.push(...fields);
+    } else for (let i = 0; i < fields.length; i++) out.push(fields[i]);
   }
   return out;
 }

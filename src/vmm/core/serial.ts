@@ -53,9 +53,8 @@ export class ConsoleDevice {
 }
 
 export function latin1(bytes: Uint8Array): string {
-  // Short writes (echoed keystrokes, one byte each) are most of them: no spread, no view.
+  // Short writes (an echoed keystroke, a short line) without a view; longer ones decoded natively.
   if (bytes.length === 1) return String.fromCharCode(bytes[0]);
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return s;
+  if (bytes.length <= 16) return String.fromCharCode.apply(null, bytes as unknown as number[]);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
 }
