@@ -1,5 +1,6 @@
-import { LineCounter, parseDocument, type Node } from 'yaml';
+import type { Node } from 'yaml';
 import { DiagnosticError, diagnostic, type Diagnostic } from '../diagnostics';
+import { parseYamlPositioned } from '../diagnostics/yaml';
 import type { Arch, Family, Platform } from './types';
 import { Reader, type Field, type Fields, type Src } from './yaml-read';
 import { fmtRange, overlaps, readProvenance, type Ctx } from './schema-common';
@@ -32,17 +33,9 @@ export interface ValidateOptions {
 }
 
 function parse(b: BoardText): { src: Src } | { errors: Diagnostic[] } {
-  const lc = new LineCounter();
-  const doc = parseDocument(b.text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
-    return {
-      errors: doc.errors.map((e) => {
-        const p = lc.linePos(e.pos[0]);
-        return diagnostic('error', { file: b.file, line: p.line, col: p.col }, e.message.split('\n')[0]);
-      }),
-    };
-  }
-  return { src: { file: b.file, lc, doc } };
+  const { yaml, errors } = parseYamlPositioned(b.file, b.text);
+  if (errors.length) return { errors };
+  return { src: { file: b.file, lc: yaml.lc, doc: yaml.doc } };
 }
 
 /**

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isScalar, type Node } from 'yaml';
 import { DiagnosticError, diagnostic, errorAt, type Diagnostic, type SourcePos } from '../diagnostics';
 import { REQ_ID } from './contract';
+import { parseYaml } from '../diagnostics/yaml';
 
 /**
  * A board's expected failures: `platforms/expectations/<board>.yaml`, a map from requirement id
@@ -34,13 +35,8 @@ export function loadExpectations(file: string, known: ReadonlySet<string>): Map<
 }
 
 export function parseExpectations(file: string, text: string, known: ReadonlySet<string>): Map<string, Expectation> {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
-  const at = (offset: number | undefined): SourcePos => {
-    const p = lc.linePos(offset ?? 0);
-    return { file, line: p.line, col: p.col };
-  };
-  if (doc.errors.length) throw errorAt(at(doc.errors[0].pos[0]), doc.errors[0].message.split('\n')[0]);
+  const { doc, at: atOffset } = parseYaml(file, text);
+  const at = (offset: number | undefined): SourcePos => atOffset(offset ?? 0);
   const out = new Map<string, Expectation>();
   const errors: Diagnostic[] = [];
   const err = (n: Node | null | undefined, msg: string) => errors.push(diagnostic('error', at(n?.range?.[0]), msg));

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from 'yaml';
-import { DiagnosticError, diagnostic, errorAt, type SourcePos } from '../diagnostics';
+import { isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { errorAt, type SourcePos } from '../diagnostics';
+import { parseYaml } from '../diagnostics/yaml';
 
 /** An app directory's `app.yaml` (keys in apps/README.md), with positions for later errors. */
 export interface AppSpec {
@@ -28,10 +29,7 @@ export function readApp(dir: string): AppSpec {
   const file = join(dir, 'app.yaml');
   if (!existsSync(file)) throw errorAt({ file, line: 1, col: 1 }, `no app.yaml in ${dir}: expected an app directory (see apps/README.md)`);
   const text = readFileSync(file, 'utf8');
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
-  if (doc.errors.length) throw new DiagnosticError(doc.errors.map((e) => diagnostic('error', { file, ...lc.linePos(e.pos[0]) }, e.message)));
-  const pos = (n: Node | null | undefined): SourcePos => ({ file, ...lc.linePos(n?.range?.[0] ?? 0) });
+  const { doc, pos } = parseYaml(file, text);
   const top = doc.contents;
   if (!isMap(top)) throw errorAt(pos(top), 'expected app.yaml to be a mapping of keys (see apps/README.md)');
   const get = (m: YAMLMap, k: string) => m.items.find((p) => isScalar(p.key) && p.key.value === k)?.value as Node | null | undefined;

@@ -7,9 +7,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { DiagnosticError, diagnostic, errorAt, type SourcePos } from '../../diagnostics';
+import { isMap, isScalar, isSeq, type Node } from 'yaml';
+import { errorAt, type SourcePos } from '../../diagnostics';
 import type { BehaviourFactory, BehaviourRegistry } from '../runtime';
+import { parseYaml } from '../../diagnostics/yaml';
 
 export interface AppConfig {
   readonly dir: string;
@@ -27,13 +28,7 @@ const MODULE = /\.(ts|js|cjs|mjs)$/;
 /** Reads `<dir>/app.yaml`. Wrong shapes of the keys read here are positioned errors. */
 export function readAppYaml(file: string): AppConfig {
   const text = readFileSync(file, 'utf8');
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc });
-  const pos = (n: Node | null | undefined): SourcePos => {
-    const p = lc.linePos(n?.range?.[0] ?? 0);
-    return { file, line: p.line, col: p.col };
-  };
-  if (doc.errors.length) throw new DiagnosticError(doc.errors.map((e) => diagnostic('error', { file, ...lc.linePos(e.pos[0]) }, e.message)));
+  const { doc, pos } = parseYaml(file, text);
   const top = doc.contents;
   if (!isMap(top)) throw errorAt(pos(top), 'expected app.yaml to be a mapping of keys (see apps/README.md)');
   const get = (k: string) => top.items.find((p) => isScalar(p.key) && p.key.value === k)?.value as Node | null | undefined;
