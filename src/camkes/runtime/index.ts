@@ -1,5 +1,6 @@
 /** Public API of the CAmkES component runtime (see src/camkes/README.md, "Runtime"). */
-export { ComponentRuntime, ThreadContext, DataportView, RuntimeUsageError } from './context';
+export { ComponentRuntime, ThreadContext, RuntimeUsageError } from './context';
+export { DataportView } from './dataport-view';
 export { BehaviourRegistry, type Behaviour, type BehaviourFactory, type ExtraThread, type MethodImpl, type ThreadCode } from './behaviour';
 export { SerialOutput, type SerialLine, type SerialWriteOptions } from './serial';
 export { EventState, CountingSemaphore, INT_MAX, type EventCallback } from './events';
