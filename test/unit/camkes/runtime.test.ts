@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { resolveAssembly } from '../../../src/camkes/resolve';
 import { instantiate, type InstantiatedSystem } from '../../../src/camkes/instantiate';
 import { loadSpecText } from '../../../src/camkes/instantiate/load';
@@ -124,6 +125,61 @@ test('both ends of a dataport see the same bytes through their own mappings', ()
   const b = sys.instances.get('dst')!.runtime.interfaces.get('d');
   assert.ok(a?.kind === 'dataport' && b?.kind === 'dataport');
   assert.equal(a.frames[0], b.frames[0]);
+});
+
+test('readString reads as C reads a string: up to the NUL (or max), never beyond it (property)', () => {
+  const text = fc.string({ unit: 'grapheme', maxLength: 80 });
+  const caseArb = fc.record({ text, offset: fc.nat(4000), max: fc.option(fc.nat(200), { nil: undefined }), nul: fc.boolean() });
+  fc.assert(
+    fc.property(fc.array(caseArb, { minLength: 1, maxLength: 12 }), (cases) => {
+      const got: string[] = [];
+      const sys = system(function* (ctx) {
+        const d = ctx.dataport('d');
+        for (const c of cases) {
+          const bytes = new TextEncoder().encode(c.text).slice(0, 4096 - c.offset);
+          // Fill after the text with non-NUL bytes up to the end, unless a NUL ends the text.
+          const rest = new Uint8Array(4096 - c.offset - bytes.length).fill(0x41);
+          if (c.nul && rest.length) rest[0] = 0;
+          yield* d.write(c.offset, bytes);
+          yield* d.write(c.offset + bytes.length, rest);
+          // A max past the dataport's end with no NUL before it faults (the next test); stay inside.
+          got.push(yield* d.readString(c.offset, c.max === undefined ? undefined : Math.min(c.max, 4096 - c.offset)));
+        }
+      }, undefined);
+      sys.run();
+      const expected = cases.map((c) => {
+        const bytes = new TextEncoder().encode(c.text).slice(0, 4096 - c.offset);
+        const all = new Uint8Array(4096 - c.offset).fill(0x41);
+        all.set(bytes);
+        if (c.nul && bytes.length < all.length) all[bytes.length] = 0;
+        const max = c.max ?? 4096 - c.offset;
+        const limit = Math.min(max, all.length);
+        const nul = all.subarray(0, limit).indexOf(0);
+        return Buffer.from(all.subarray(0, nul < 0 ? limit : nul)).toString('utf8');
+      });
+      assert.deepEqual(got, expected);
+    }),
+    { numRuns: 25 },
+  );
+});
+
+test('readString stops at a NUL just before the end of the dataport; without one it reads on and faults', () => {
+  let got = '';
+  const ok = system(function* (ctx) {
+    yield* ctx.dataport('d').write(4090, new Uint8Array([104, 105, 0, 65, 65, 65]));
+    got = yield* ctx.dataport('d').readString(4090, 100);
+  }, undefined);
+  ok.run();
+  assert.equal(got, 'hi');
+  assert.notEqual(ok.kernel.thread('src:control')!.state, 'Inactive');
+  const overrun = system(function* (ctx) {
+    yield* ctx.dataport('d').write(4090, new Uint8Array([104, 105, 65, 65, 65, 65]));
+    got = yield* ctx.dataport('d').readString(4090, 100);
+  }, undefined);
+  got = 'unset';
+  overrun.run();
+  assert.equal(got, 'unset', 'the read past the mapping never returned');
+  assert.equal(overrun.kernel.thread('src:control')!.state, 'Inactive');
 });
 
 test('an access beyond the dataport faults instead of reaching other memory', () => {
