@@ -94,8 +94,11 @@ export class ComponentRuntime {
     return op;
   }
 
-  /** Body of the interface thread `<iface>__run` of a consumed seL4Notification interface. */
-  *eventThread(sys: Sys, iface: string): Blocking<never> {
+  /**
+   * Body of the interface thread `<iface>__run` of a consumed seL4Notification interface: the
+   * event loop itself, so the thread resumes it with nothing in between.
+   */
+  eventThread(sys: Sys, iface: string): Blocking<never> {
     const h = this.handle(iface, 'consumes');
     const ctx = this.context(sys);
     const trace = this.kernel.trace;
@@ -104,7 +107,7 @@ export class ComponentRuntime {
     const object = trace.intern(h.connection.name);
     const outcomes = WAKE_OUTCOMES.map((o) => trace.intern(o));
     const actor = trace.intern(sys.name);
-    return yield* this.event(iface).run(sys, ctx, (outcome, v) => trace.addIds(layer, actor, op, object, v, outcomes[outcome]));
+    return this.event(iface).run(sys, ctx, (outcome, v) => trace.addIds(layer, actor, op, object, v, outcomes[outcome]));
   }
 }
 
