@@ -50,8 +50,8 @@ const BLOCK = 16 * 1024;
 
 /**
  * One source's text. The operator asks "has the prompt appeared after the cursor?" at every kernel
- * step until it has, and the guest echoes typed input a byte at a time: searching one string
- * grown by concatenation would flatten (copy) everything written since boot on each question.
+ * step until it has, while output keeps arriving in small writes: searching one string grown by
+ * concatenation would flatten (copy) everything written since boot on each question.
  * Closed blocks never change, and a repeated question searches only what arrived since it was
  * last asked, so the cost follows the new text, not the length of the session.
  */

@@ -42,7 +42,6 @@ function hexOf(n: number): string {
   return s;
 }
 
-
 /**
  * The C library and system-call surface a guest program sees: calls return -1 and set `errno`
  * as in C. Every system call ends by returning to user space (`syscallExit`: pending interrupts
