@@ -161,13 +161,7 @@ export class Trace {
    * would store for the same strings.
    */
   addIds(layer: number, actor: number | string, op: number, object: number, value?: number | string, result?: number | string, peer?: number | string): void {
-    if (this.count === this.limit) {
-      this.head = this.head + 1 === this.limit ? 0 : this.head + 1;
-      this.count--;
-      this.dropped++;
-    }
-    let i = this.head + this.count;
-    if (i >= this.limit) i -= this.limit;
+    const i = this.nextSlot();
     const c = this.chunks[i >>> CHUNK_BITS] ?? this.newChunk(i >>> CHUNK_BITS);
     const j = i & CHUNK_MASK;
     c.times[j] = this.now();
@@ -192,13 +186,7 @@ export class Trace {
    * undefined are absent from the event, exactly as if `record` had not been given them.
    */
   add(layer: TraceLayer, actor: string, op: string, object: string, value?: number | string, result?: string, peer?: string): void {
-    if (this.count === this.limit) {
-      this.head = this.head + 1 === this.limit ? 0 : this.head + 1;
-      this.count--;
-      this.dropped++;
-    }
-    let i = this.head + this.count;
-    if (i >= this.limit) i -= this.limit;
+    const i = this.nextSlot();
     const c = this.chunks[i >>> CHUNK_BITS] ?? this.newChunk(i >>> CHUNK_BITS);
     const j = i & CHUNK_MASK;
     c.times[j] = this.now();
@@ -218,6 +206,17 @@ export class Trace {
     c.peers[j] = peer === undefined ? NONE : this.id(peer);
     this.count++;
     if (this.strs.length >= this.compactAt) this.compact();
+  }
+
+  /** The ring slot of the event being recorded, dropping the oldest when the ring is full. */
+  private nextSlot(): number {
+    if (this.count === this.limit) {
+      this.head = this.head + 1 === this.limit ? 0 : this.head + 1;
+      this.count--;
+      this.dropped++;
+    }
+    const i = this.head + this.count;
+    return i >= this.limit ? i - this.limit : i;
   }
 
   /** Rebuilds the intern table from the stored events only, dropping values of overwritten events. */

@@ -1,6 +1,6 @@
 /* eslint-disable require-yield -- driver, builtin and machine operations are generators by contract; many complete without blocking. */
 import { EAGAIN, EINVAL } from './errno';
-import { WaitQueue, type GuestKernel, type IrqReturn } from './kernel';
+import { WaitQueue, type GuestKernel, type GuestStep, type IrqReturn } from './kernel';
 import { O_NONBLOCK, type FileOps } from './vfs';
 
 export const TCGETS = 0x5401;
@@ -9,54 +9,41 @@ export const ICANON = 0o2;
 export const ECHO = 0o10;
 
 /**
- * The serial console tty (ttyS0, also /dev/console): the line discipline with canonical input,
- * echo, ICRNL and erase, fed from the console device's receive FIFO by its interrupt.
- * Output goes to the console device as written: the model has no ONLCR (UNCONFIRMED choice), so
- * the serial console's lines carry no `\r`.
+ * n_tty, the line discipline of every tty here (the serial console and hvc0): canonical input
+ * with echo, ICRNL, erase and ^D, or raw bytes when ICANON is off. Echoes go to the tty's own
+ * output, written once per received batch (n_tty queues them in its echo buffer and
+ * `flush_echoes` writes them when the whole received buffer is processed).
  */
-export class ConsoleTty {
+export class LineDiscipline {
   lflag = ICANON | ECHO;
   private line: number[] = [];
   /** Completed input: each entry is what one canonical read returns. */
   private ready: Uint8Array[] = [];
+  /** Echoes of the bytes received so far in this batch (n_tty's echo buffer). */
+  private readonly echoes: number[] = [];
   readonly rq: WaitQueue;
 
-  constructor(private readonly k: GuestKernel) {
+  constructor(
+    private readonly k: GuestKernel,
+    /** The tty's output (the console device, the hvc transmit queue). */
+    private readonly output: (bytes: Uint8Array) => void,
+  ) {
     this.rq = new WaitQueue(k);
   }
 
-  /** Echoes of the bytes received so far in this batch (n_tty's echo buffer). */
-  private echoes: number[] = [];
+  /** n_tty_receive_buf: one received batch through the discipline, then its echoes. */
+  receive(bytes: Uint8Array): void {
+    for (const b of bytes) this.receiveByte(b);
+    if (!this.echoes.length) return;
+    this.output(Uint8Array.from(this.echoes));
+    this.echoes.length = 0;
+  }
 
   private echo(bytes: number[]): void {
     if (this.lflag & ECHO) for (const b of bytes) this.echoes.push(b);
   }
 
-  /**
-   * n_tty_receive_buf queues the echo of each byte and flush_echoes writes the queue once the
-   * whole received buffer is processed: a batch of typed bytes goes out as one console write.
-   */
-  private flushEchoes(): void {
-    if (!this.echoes.length) return;
-    this.k.consoleWrite(Uint8Array.from(this.echoes));
-    this.echoes.length = 0;
-  }
-
-  /** The receive interrupt: drain the FIFO through the line discipline. */
-  *interrupt(): Generator<void, IrqReturn, unknown> {
-    let any = false;
-    for (;;) {
-      const bytes = yield* this.k.machine.consoleRead(256);
-      if (!bytes.length) break;
-      any = true;
-      for (const b of bytes) this.receive(b);
-      this.flushEchoes();
-    }
-    return any ? 'IRQ_HANDLED' : 'IRQ_NONE';
-  }
-
-  /** One received byte through the line discipline (its echo waits for `flushEchoes`). */
-  private receive(byte: number): void {
+  private receiveByte(byte: number): void {
     const c = byte === 13 ? 10 : byte;
     if (!(this.lflag & ICANON)) {
       this.ready.push(Uint8Array.of(c));
@@ -71,7 +58,11 @@ export class ConsoleTty {
       }
       return;
     }
-    if (c === 4) {
+    if (c === 4 || c === 10) {
+      if (c === 10) {
+        this.line.push(c);
+        this.echo([c]);
+      }
       this.ready.push(Uint8Array.from(this.line));
       this.line = [];
       this.rq.wakeUp();
@@ -79,24 +70,22 @@ export class ConsoleTty {
     }
     this.line.push(c);
     this.echo([c]);
-    if (c === 10) {
-      this.ready.push(Uint8Array.from(this.line));
-      this.line = [];
-      this.rq.wakeUp();
-    }
   }
 
-  readonly ops: FileOps = {
-    read: (f, _p, count) => this.read(f.flags, count),
-    write: (_f, _p, bytes) => this.write(bytes),
-    ioctl: (_f, _p, cmd, arg) => this.ioctl(cmd, arg),
-    poll: (_f, table) => {
-      table?.push(this.rq);
-      return (this.ready.length ? 0x41 : 0) | 0x4;
-    },
-  };
+  /** The tty's file operations; `write` is the driver's output path. */
+  fileOps(write: (bytes: Uint8Array) => GuestStep<number>): FileOps {
+    return {
+      read: (f, _p, count) => this.read(f.flags, count),
+      write: (_f, _p, bytes) => write(bytes),
+      ioctl: (_f, _p, cmd, arg) => this.ioctl(cmd, arg),
+      poll: (_f, table) => {
+        table?.push(this.rq);
+        return (this.ready.length ? 0x41 : 0) | 0x4;
+      },
+    };
+  }
 
-  private *read(flags: number, count: number): Generator<unknown, Uint8Array | number, unknown> {
+  private *read(flags: number, count: number): GuestStep<Uint8Array | number> {
     while (!this.ready.length) {
       if (flags & O_NONBLOCK) return -EAGAIN;
       yield* this.k.sleepOn([this.rq], null);
@@ -108,17 +97,44 @@ export class ConsoleTty {
     return out;
   }
 
-  private *write(bytes: Uint8Array): Generator<unknown, number, unknown> {
-    this.k.consoleWrite(bytes.slice());
-    return bytes.length;
-  }
-
-  private *ioctl(cmd: number, arg: number | Uint8Array): Generator<unknown, number, unknown> {
+  private *ioctl(cmd: number, arg: number | Uint8Array): GuestStep<number> {
     if (cmd === TCGETS) return this.lflag;
     if (cmd === TCSETS && typeof arg === 'number') {
       this.lflag = arg;
       return 0;
     }
     return -EINVAL;
+  }
+}
+
+/**
+ * The serial console tty (ttyS0, also /dev/console), fed from the console device's receive FIFO
+ * by its interrupt. Output goes to the console device as written: the model has no ONLCR
+ * (UNCONFIRMED choice), so the serial console's lines carry no `\r`.
+ */
+export class ConsoleTty {
+  private readonly ldisc: LineDiscipline;
+  readonly ops: FileOps;
+
+  constructor(private readonly k: GuestKernel) {
+    this.ldisc = new LineDiscipline(k, (bytes) => k.consoleWrite(bytes));
+    this.ops = this.ldisc.fileOps((bytes) => this.write(bytes));
+  }
+
+  /** The receive interrupt: drain the FIFO through the line discipline. */
+  *interrupt(): Generator<void, IrqReturn, unknown> {
+    let any = false;
+    for (;;) {
+      const bytes = yield* this.k.machine.consoleRead(256);
+      if (!bytes.length) break;
+      any = true;
+      this.ldisc.receive(bytes);
+    }
+    return any ? 'IRQ_HANDLED' : 'IRQ_NONE';
+  }
+
+  private *write(bytes: Uint8Array): GuestStep<number> {
+    this.k.consoleWrite(bytes.slice());
+    return bytes.length;
   }
 }

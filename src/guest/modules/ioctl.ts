@@ -30,15 +30,10 @@ export function dataportIoctls(wordBits: 32 | 64): DataportIoctls {
 /** `_IOW('E', 0, unsigned int)` = 0x40044500 on both word sizes. */
 export const EMITS_EVENT_EMIT = ioc(IOC_WRITE, 'E', 0, 4);
 
-/** Hypercall tokens and commands (libcrossvm cross_vm_shared/*.h). */
-export const DATAPORT_VMCALL_HANDLER_TOKEN = 1;
-export const DATAPORT_CMD_SHARE = 1;
-export const EVENT_VMCALL_VMM_TO_GUEST_HANDLER_TOKEN = 2;
-export const EVENT_CMD_INIT = 1;
-export const EVENT_CMD_ACK = 2;
-export const EVENT_VMCALL_GUEST_TO_VMM_HANDLER_TOKEN = 3;
-export const EVENT_CMD_EMIT = 1;
-export const EVENT_CONTEXT_MAGIC = 42;
-export const EVENT_IRQ_NUM = 12;
+/** Hypercall tokens and commands: the guest modules include the same cross_vm_shared header as the VMM. */
+export {
+  DATAPORT_CMD_SHARE, DATAPORT_VMCALL_HANDLER_TOKEN, EVENT_CMD_ACK, EVENT_CMD_EMIT, EVENT_CMD_INIT, EVENT_CONTEXT_MAGIC, EVENT_IRQ_NUM,
+  EVENT_VMCALL_GUEST_TO_VMM_HANDLER_TOKEN, EVENT_VMCALL_VMM_TO_GUEST_HANDLER_TOKEN,
+} from '../../vmm/crossvm/gen1/shared';
 export const MAX_NUM_EVENTS = 256;
 export const MAX_NUM_DATAPORTS = 256;

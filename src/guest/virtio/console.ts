@@ -1,10 +1,8 @@
-/* eslint-disable require-yield -- file operations are generators by contract; several complete without blocking. */
 import type { Blocking } from '../../sel4';
 import { CONSOLE_RXQ, CONSOLE_TXQ } from '../../vmm/virtio/layout';
-import { EAGAIN, EINVAL } from '../kernel/errno';
-import { WaitQueue, type GuestKernel, type GuestStep, type IrqReturn } from '../kernel/kernel';
-import { ECHO, ICANON, TCGETS, TCSETS } from '../kernel/tty';
-import { O_NONBLOCK, type FileOps } from '../kernel/vfs';
+import type { GuestKernel, GuestStep, IrqReturn } from '../kernel/kernel';
+import { LineDiscipline } from '../kernel/tty';
+import type { FileOps } from '../kernel/vfs';
 import type { DmaPool } from './net';
 import type { VirtioPciDevice } from './pci';
 import type { DriverVirtqueue } from './virtqueue';
@@ -19,15 +17,14 @@ const TX_CHUNK = 16;
 
 /**
  * drivers/char/virtio_console.c (single port, no MULTIPORT) with the hvc tty on top: /dev/hvc0,
- * canonical input with echo (like the serial console's line discipline), output through the
- * transmit queue. Received bytes come in through the interrupt.
+ * with the same n_tty `LineDiscipline` as the serial console and output through the transmit
+ * queue. Received bytes come in through the interrupt.
  */
 export class VirtioConsoleDriver {
-  lflag = ICANON | ECHO;
-  private line: number[] = [];
-  private ready: Uint8Array[] = [];
   private readonly outQueue: number[] = [];
-  readonly rq: WaitQueue;
+  /** The hvc tty's n_tty: echoes go out through hvc0 itself. */
+  private readonly ldisc: LineDiscipline;
+  readonly ops: FileOps;
 
   private constructor(
     private readonly k: GuestKernel,
@@ -36,7 +33,8 @@ export class VirtioConsoleDriver {
     private readonly rx: DriverVirtqueue<number>,
     private readonly tx: DriverVirtqueue<number>,
   ) {
-    this.rq = new WaitQueue(k);
+    this.ldisc = new LineDiscipline(k, (bytes) => this.queueOutput(bytes));
+    this.ops = this.ldisc.fileOps((bytes) => this.write(bytes));
   }
 
   static *probe(k: GuestKernel, dev: VirtioPciDevice, pool: DmaPool): Blocking<VirtioConsoleDriver | null> {
@@ -54,17 +52,7 @@ export class VirtioConsoleDriver {
   }
 
   private *fillRx(): Blocking<void> {
-    let added = false;
-    while (this.rx.free > 0 && this.rx.free > this.rx.layout.num - RX_POSTED) {
-      const buf = this.pool.alloc(RX_BUF);
-      if (buf === null) break;
-      if (!(yield* this.rx.add([{ addr: buf, len: RX_BUF, write: true }], buf))) {
-        this.pool.free(buf);
-        break;
-      }
-      added = true;
-    }
-    if (added) yield* this.dev.kick(this.rx);
+    if (yield* this.rx.postReceiveBuffers(this.pool, RX_BUF, RX_POSTED)) yield* this.dev.kick(this.rx);
   }
 
   /** Queues bytes for hvc0 (also the kernel console when `console=hvc0`); `flush` sends them. */
@@ -102,80 +90,16 @@ export class VirtioConsoleDriver {
     for (let u = yield* this.rx.getUsed(); u; u = yield* this.rx.getUsed()) {
       const bytes = yield* this.dev.m.read(u.token, u.len);
       this.pool.free(u.token);
-      for (const b of bytes) this.receive(b);
+      this.ldisc.receive(bytes);
     }
     yield* this.fillRx();
     yield* this.flush();
     return 'IRQ_HANDLED';
   }
 
-  /** n_tty: ICRNL, erase, ^D, echo through hvc0 itself. */
-  private receive(byte: number): void {
-    const c = byte === 13 ? 10 : byte;
-    const echo = (b: number[]) => {
-      if (this.lflag & ECHO) this.queueOutput(Uint8Array.from(b));
-    };
-    if (!(this.lflag & ICANON)) {
-      this.ready.push(Uint8Array.of(c));
-      echo([c]);
-      this.rq.wakeUp();
-      return;
-    }
-    if (c === 0x7f || c === 0x08) {
-      if (this.line.length) {
-        this.line.pop();
-        echo([8, 32, 8]);
-      }
-      return;
-    }
-    if (c === 4 || c === 10) {
-      if (c === 10) {
-        this.line.push(c);
-        echo([c]);
-      }
-      this.ready.push(Uint8Array.from(this.line));
-      this.line = [];
-      this.rq.wakeUp();
-      return;
-    }
-    this.line.push(c);
-    echo([c]);
-  }
-
-  readonly ops: FileOps = {
-    read: (f, _p, count) => this.read(f.flags, count),
-    write: (_f, _p, bytes) => this.write(bytes),
-    ioctl: (_f, _p, cmd, arg) => this.ioctl(cmd, arg),
-    poll: (_f, table) => {
-      table?.push(this.rq);
-      return (this.ready.length ? 0x41 : 0) | 0x4;
-    },
-  };
-
-  private *read(flags: number, count: number): GuestStep<Uint8Array | number> {
-    while (!this.ready.length) {
-      if (flags & O_NONBLOCK) return -EAGAIN;
-      yield* this.k.sleepOn([this.rq], null);
-    }
-    const head = this.ready[0];
-    const out = head.slice(0, count);
-    if (out.length === head.length) this.ready.shift();
-    else this.ready[0] = head.slice(count);
-    return out;
-  }
-
   private *write(bytes: Uint8Array): GuestStep<number> {
     this.queueOutput(bytes);
     yield* this.flush();
     return bytes.length;
-  }
-
-  private *ioctl(cmd: number, arg: number | Uint8Array): GuestStep<number> {
-    if (cmd === TCGETS) return this.lflag;
-    if (cmd === TCSETS && typeof arg === 'number') {
-      this.lflag = arg;
-      return 0;
-    }
-    return -EINVAL;
   }
 }

@@ -54,17 +54,7 @@ export class VirtioNetDriver implements NetDevice {
   }
 
   private *fillRx(): Blocking<void> {
-    let added = false;
-    while (this.rx.free > 0 && this.rx.free > this.rx.layout.num - RX_POSTED) {
-      const buf = this.pool.alloc(RX_BUF);
-      if (buf === null) break;
-      if (!(yield* this.rx.add([{ addr: buf, len: RX_BUF, write: true }], buf))) {
-        this.pool.free(buf);
-        break;
-      }
-      added = true;
-    }
-    if (added) yield* this.dev.kick(this.rx);
+    if (yield* this.rx.postReceiveBuffers(this.pool, RX_BUF, RX_POSTED)) yield* this.dev.kick(this.rx);
   }
 
   /** start_xmit: a zeroed header and the frame in one device-readable buffer. */

@@ -62,6 +62,25 @@ export class DriverVirtqueue<T = unknown> {
   }
 
   /** virtqueue_add: false (and nothing written) when too few descriptors are free. */
+  /**
+   * Posts device-writable buffers of `size` bytes from `pool` until `posted` are outstanding (or
+   * the pool or the ring runs out), each buffer its own token, as try_fill_recv does. True when
+   * any was added: the caller then kicks the device.
+   */
+  *postReceiveBuffers(this: DriverVirtqueue<number>, pool: { alloc(size: number): number | null; free(addr: number): void }, size: number, posted: number): Blocking<boolean> {
+    let added = false;
+    while (this.free > 0 && this.free > this.layout.num - posted) {
+      const buf = pool.alloc(size);
+      if (buf === null) break;
+      if (!(yield* this.add([{ addr: buf, len: size, write: true }], buf))) {
+        pool.free(buf);
+        break;
+      }
+      added = true;
+    }
+    return added;
+  }
+
   *add(bufs: readonly SgBuffer[], token: T): Blocking<boolean> {
     if (!bufs.length || bufs.length > this.numFree) return false;
     const { num, desc, avail } = this.layout;

@@ -4,10 +4,11 @@ import { hex, PAGE_SIZE, VMM_OP } from '../../core';
 import { VM_PIC_BADGE_IRQ_12 } from '../../x86/machine';
 import type { GuestRegisters } from '../../x86/vmcall';
 import type { X86Vmm } from '../../x86/vmm';
+import { asInt, asSize, ZF } from './log';
 import {
-  asInt, asSize, DATAPORT_CMD_SHARE, DATAPORT_VMCALL_HANDLER_TOKEN, EVENT_CMD_ACK, EVENT_CMD_EMIT, EVENT_CMD_INIT, EVENT_CONTEXT_MAGIC,
-  EVENT_VMCALL_GUEST_TO_VMM_HANDLER_TOKEN, EVENT_VMCALL_VMM_TO_GUEST_HANDLER_TOKEN, ZF,
-} from './log';
+  DATAPORT_CMD_SHARE, DATAPORT_VMCALL_HANDLER_TOKEN, EVENT_CMD_ACK, EVENT_CMD_EMIT, EVENT_CMD_INIT, EVENT_CONTEXT_MAGIC,
+  EVENT_VMCALL_GUEST_TO_VMM_HANDLER_TOKEN, EVENT_VMCALL_VMM_TO_GUEST_HANDLER_TOKEN,
+} from './shared';
 import type { Gen1Plan } from './plan';
 
 /**

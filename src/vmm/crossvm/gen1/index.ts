@@ -3,3 +3,4 @@ export { CrossVmGen1, VMM_SHARE_BASE, type EventContext } from './crossvm';
 export { planGen1, type Gen1Plan, type Gen1Dataport } from './plan';
 export { installGen1 } from './install';
 export * from './log';
+export * from './shared';

@@ -22,15 +22,3 @@ export const ZF = {
 /** The guest's registers are 32-bit: `%d` of ECX is the signed value, `%zu` of ESI the unsigned one. */
 export const asInt = (v: number): number => v | 0;
 export const asSize = (v: number): number => v >>> 0;
-
-/** Tokens and commands (libcrossvm `shared_include/cross_vm_shared/*.h`). */
-export const DATAPORT_VMCALL_HANDLER_TOKEN = 1;
-export const DATAPORT_CMD_SHARE = 1;
-export const EVENT_VMCALL_VMM_TO_GUEST_HANDLER_TOKEN = 2;
-export const EVENT_CMD_INIT = 1;
-export const EVENT_CMD_ACK = 2;
-export const EVENT_VMCALL_GUEST_TO_VMM_HANDLER_TOKEN = 3;
-export const EVENT_CMD_EMIT = 1;
-export const EVENT_CONTEXT_MAGIC = 42;
-/** `cross_vm_consumes_event_irq_num()`: EVENT_IRQ_NUM. */
-export const EVENT_IRQ_NUM = 12;
