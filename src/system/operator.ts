@@ -41,7 +41,8 @@ export interface OperatorOptions {
 export const PROMPT_TEXT = { 'login-prompt': 'login: ', 'password-prompt': 'Password: ', 'shell-prompt': '# ' } as const;
 type Prompt = keyof typeof PROMPT_TEXT;
 
-const DEFAULT_TIMEOUT = 600e9;
+/** Virtual time the operator waits for each prompt unless told otherwise (`vmconf run --timeout`). */
+export const DEFAULT_TIMEOUT_NS = 600e9;
 
 type Wait = { kind: 'event'; event: TraceEvent } | { kind: 'died'; reason: string } | { kind: 'stuck'; r: RunResult } | { kind: 'timeout' };
 type Ended = Exclude<Wait, { kind: 'event' }>;
@@ -195,7 +196,7 @@ export class Operator {
   private runUntil(done: () => boolean): Ended | { kind: 'done' } {
     const k = this.system.sys.kernel;
     const vm = this.vm.vmm.vm;
-    const deadline = k.now + (this.o.timeoutNs ?? DEFAULT_TIMEOUT);
+    const deadline = k.now + (this.o.timeoutNs ?? DEFAULT_TIMEOUT_NS);
     const died = (): Ended | null => {
       const st = vm.state;
       return st.kind === 'dead' ? { kind: 'died', reason: st.reason } : null;

@@ -1,5 +1,7 @@
+import { basename } from 'node:path';
+import { errorAt } from '../diagnostics';
 import { buildSystem, type BuildOptions, type BuiltSystem } from './build';
-import { Operator, type RunOutcome } from './operator';
+import { DEFAULT_TIMEOUT_NS, Operator, type RunOutcome } from './operator';
 
 /** `vmconf run` exit statuses beyond the shared ones (0 ok, 1 input error, 2 usage). */
 export const EXIT_STATUS = {
@@ -30,12 +32,29 @@ export interface RunAppResult {
   readonly console: readonly string[];
 }
 
-/** Builds the app, boots, logs in, runs each command; the console and the outcome. */
+/**
+ * Builds the app, boots, logs in, runs each command; the console and the outcome. An app with no
+ * VM (native components only) runs until its components can do nothing more.
+ */
 export function runApp(dir: string, o: RunAppOptions): RunAppResult {
   const system = buildSystem(dir, o);
-  const outcome = new Operator(system, { commands: o.commands, timeoutNs: o.timeoutNs }).run();
+  const outcome = system.vms.length ? new Operator(system, { commands: o.commands, timeoutNs: o.timeoutNs }).run() : runComponents(system, o);
   system.sys.serial.flush();
   return { system, outcome, console: system.sys.serial.lines.map((l) => l.text) };
+}
+
+/**
+ * A system of native components only: there is no guest to type commands into. The components
+ * run until every thread has finished or waits for something no one will send (a server waiting
+ * for calls: the normal end of such an app), or until the virtual-time patience runs out.
+ */
+function runComponents(system: BuiltSystem, o: RunAppOptions): RunOutcome {
+  if (o.commands.length) throw errorAt(system.app.rootPos, `app '${system.app.name}' has no VM (${basename(system.app.root)} declares none), so there is no guest shell to run --exec commands in; expected an app with a VM, or no --exec`);
+  system.start();
+  const k = system.sys.kernel;
+  const r = k.run({ until: k.now + (o.timeoutNs ?? DEFAULT_TIMEOUT_NS) });
+  if (r.reason === 'maxSteps') return { kind: 'timeout', waitingFor: 'the components to settle (they kept running without blocking)', commands: [] };
+  return { kind: 'completed', commands: [] };
 }
 
 export function exitStatus(o: RunOutcome): number {

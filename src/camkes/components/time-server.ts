@@ -15,9 +15,8 @@
  * Method return values (0 success, -1 bad id) are UNCONFIRMED: the Timer method list itself is a
  * placeholder in src/camkes/include/common/Timer.idl4.
  */
-import type { Blocking, Received, Sys } from '../../sel4';
-import type { BehaviourFactory, ComponentRuntime, RpcValue, ThreadContext } from '../runtime';
-import { decodeCall, encodeReply, methods } from '../runtime/rpc';
+import type { Blocking, Sys } from '../../sel4';
+import { serveCalls, type BehaviourFactory, type ComponentRuntime, type RpcValue, type ThreadContext } from '../runtime';
 
 /**
  * Boards on which the TimeServer has no timer driver. The feature matrix says QEMU multi-VM
@@ -39,26 +38,9 @@ export const DEFAULT_TIMERS_PER_CLIENT = 1;
 
 type Handler = (badge: number, name: string, args: RpcValue[], ctx: ThreadContext) => RpcValue | { ret?: RpcValue; out?: RpcValue[] } | void;
 
-/**
- * The generated `<iface>__run` of an RPC server, with the caller's badge passed through (the
- * runtime's own server loop does not pass it): receive, decode by label, run, ReplyRecv.
- */
-export function* serveBadged(rt: ComponentRuntime, sys: Sys, iface: string, handle: Handler): Blocking<never> {
-  const h = rt.handle(iface, 'provides');
-  const ms = methods(h.interface.procedure!);
-  const ctx = rt.context(sys);
-  let msg: Received = yield* sys.recv(h.ep);
-  for (;;) {
-    const m = ms[msg.label];
-    let reply: number[] = [];
-    if (m) {
-      const args = decodeCall(m, msg.mrs);
-      rt.kernel.trace.add('component', sys.name, `${iface}_${m.name}`, h.connection.name, args.map(String).join(', '), `from badge ${msg.badge}`);
-      const r = handle(msg.badge, m.name, args, ctx);
-      reply = encodeReply(m, typeof r === 'number' || typeof r === 'string' ? { ret: r } : (r ?? {}));
-    } else rt.kernel.trace.add('component', sys.name, `${iface}__run`, h.connection.name, msg.label, 'unknown method');
-    msg = yield* sys.replyRecv(h.ep, { label: 0, mrs: reply });
-  }
+/** An RPC server's `<iface>__run` whose handler sees the caller's badge (the runtime's `provides` loop does not pass it). */
+export function serveBadged(rt: ComponentRuntime, sys: Sys, iface: string, handle: Handler): Blocking<never> {
+  return serveCalls(rt, sys, iface, (name) => (args, badge, ctx) => handle(badge, name, args, ctx));
 }
 
 /** The client instance behind an RPC badge of a provided interface (badges 1.. in from-end order). */

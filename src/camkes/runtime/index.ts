@@ -5,5 +5,5 @@ export { BehaviourRegistry, type Behaviour, type BehaviourFactory, type ExtraThr
 export { SerialOutput, type SerialLine, type SerialWriteOptions } from './serial';
 export { EventState, CountingSemaphore, INT_MAX, type EventCallback } from './events';
 export { RpcError, type RpcValue, type RpcResult } from './rpc';
-export { serveThread } from './serve';
+export { serveCalls, serveThread, type ServedCall } from './serve';
 export type * from './handles';

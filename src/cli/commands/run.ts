@@ -11,7 +11,8 @@ const USAGE = `usage: vmconf run <app-dir> --platform <board> [--exec "<guest co
 Builds the app (app.yaml, its root .camkes, VMM glue and native components), boots its guest on
 the simulated board, runs the init scripts, logs in at the serial console (root / root) and types
 each --exec command at the # prompt, waiting for it to finish. Prints the serial console: guest
-output, VMM messages and native components' printf share it, as on hardware.
+output, VMM messages and native components' printf share it, as on hardware. An app with no VM
+runs its native components until they can do nothing more (--exec is then an error).
 
 options:
   --platform <board>   board from platforms/ (required)

@@ -1,7 +1,7 @@
 import { WaitQueue, type GuestStep } from '../kernel/kernel';
 import type { Libc } from '../kernel/libc';
 import { netStackOf, type PacketSocket } from './netstack';
-import { BROADCAST_MAC, ETH_P_ARP, ETH_P_IP, ethFrame, formatIp, formatMac, macEq, parseIp } from './packet';
+import { BROADCAST_MAC, ETH_P_ARP, ETH_P_IP, formatIp, formatMac, macEq, parseIp } from './packet';
 import { getopts, monotonicUs, usToMs } from './ping';
 
 const ARPOP_REQUEST = 1;
@@ -96,18 +96,7 @@ export function* arping(c: Libc, argv: string[]): GuestStep<number> {
     };
 
     const sendPack = function* (): GuestStep<void> {
-      const a = new Uint8Array(28);
-      const dv = new DataView(a.buffer);
-      dv.setUint16(0, 1);
-      dv.setUint16(2, ETH_P_IP);
-      a[4] = 6;
-      a[5] = 4;
-      dv.setUint16(6, advert ? ARPOP_REPLY : ARPOP_REQUEST);
-      a.set(iface.dev.mac, 8);
-      dv.setUint32(14, src);
-      a.set(advert ? iface.dev.mac : he, 18);
-      dv.setUint32(24, dst);
-      if (yield* stack.sendFrame(iface, ethFrame(he, iface.dev.mac, ETH_P_ARP, a))) {
+      if (yield* stack.sendArp(iface, advert ? ARPOP_REPLY : ARPOP_REQUEST, he, advert ? iface.dev.mac : he, src, dst)) {
         last = monotonicUs(c);
         sent++;
         if (!unicasting) brdSent++;

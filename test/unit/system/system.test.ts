@@ -47,3 +47,11 @@ test('the operator needs a VM', () => {
   const s = buildSystem('apps/pingpong', { board: 'pc99', guest: fakeGuest });
   assert.throws(() => new Operator(s, { commands: [] }), /has no VM/);
 });
+
+test('an app with no VM runs its components until they settle; --exec commands are a positioned error', () => {
+  const r = runApp('apps/pingpong', { board: 'pc99', commands: [] });
+  assert.deepEqual(r.outcome, { kind: 'completed', commands: [] });
+  assert.equal(exitStatus(r.outcome), 0);
+  assert.deepEqual(r.console, ['pong: got "ping 1"', 'ping: got "pong 1"', 'pong: got "ping 2"', 'ping: got "pong 2"', 'pong: got "ping 3"', 'ping: got "pong 3"', 'ping: done']);
+  assert.throws(() => runApp('apps/pingpong', { board: 'pc99', commands: ['ls'] }), /apps\/pingpong\/app\.yaml:\d+:\d+: error: app 'pingpong' has no VM .*no guest shell to run --exec commands in/);
+});
